@@ -1,0 +1,74 @@
+"""Configuration classes; every switch is read from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("MIGRATORY_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, or one generated into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Production-safe defaults; override with environment variables."""
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'migratory.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    GEOCODER = os.environ.get("GEOCODER", "gazetteer")
+    MAP_TILES = os.environ.get("MAP_TILES", "openstreetmap")
+
+    # Imports larger than this are refused before they are read.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 40 * 1024 * 1024))
+    PER_PAGE = 25
+    MAX_PER_PAGE = 100
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "ru", "fr")
+
+    API_TITLE = "migratory API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key()
+
+
+class DevelopmentConfig(Config):
+    """Local serving over plain HTTP."""
+
+    SESSION_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    """Isolated settings for the test suite; DATABASE_URL is set by the fixture."""
+
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+    def __init__(self, database_url: str = "sqlite://", index_dir: str = "") -> None:
+        self.SECRET_KEY = "test-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SEARCH_INDEX_DIR = index_dir

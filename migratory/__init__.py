@@ -1,0 +1,56 @@
+"""migratory: directory of institutions and producers of migration statistics."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the application: bind extensions, register blueprints and commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config or Config())
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    from migratory.core.i18n import select_locale
+    from migratory.extensions import api, babel, bootstrap, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    api.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from migratory.api.views import blp as api_blp
+    from migratory.core.views import bp as core_bp
+    from migratory.core.views import register_error_pages
+    from migratory.extensions import api
+    from migratory.inventory.views import bp as inventory_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(inventory_bp)
+    api.register_blueprint(api_blp)
+    register_error_pages(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from migratory.cli import inventory_cli, seed_cli
+
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(inventory_cli)

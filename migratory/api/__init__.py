@@ -1,0 +1,1 @@
+"""REST API under /api/v1, documented with OpenAPI by flask-smorest."""

@@ -1,0 +1,130 @@
+"""Command-line interface: `flask seed`, `flask inventory import|export`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from migratory.inventory import queries
+from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
+from migratory.inventory.importing import ImportReport, import_institutions
+from migratory.inventory.readers import FORMATS
+from migratory.inventory.seeding import (
+    load_geography,
+    load_institutions,
+    load_synthetic,
+)
+
+
+def _print_report(report: ImportReport, dry_run: bool) -> None:
+    for problem in report.errors:
+        click.echo(f"rejected: {problem}", err=True)
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    verb = "would be" if dry_run else "were"
+    click.echo(
+        f"{report.rows} rows read: {report.created} {verb} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped as duplicates, {len(report.errors)} errors."
+    )
+    if report.categories:
+        split = ", ".join(f"{k}: {v}" for k, v in sorted(report.categories.items()))
+        click.echo(f"By category: {split}")
+    if report.errors:
+        click.echo(
+            "Nothing was written: fix the rows above and import again.", err=True
+        )
+
+
+class ProgressBar:
+    """A click progress bar opened on the first step, once the total is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+
+    def __call__(self, step: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr
+            )
+            self.bar.__enter__()
+        self.bar.update(step)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@click.group("seed", invoke_without_command=True)
+@click.pass_context
+@with_appcontext
+def seed_cli(ctx):
+    """Load countries, regions and the real institutions (idempotent)."""
+    if ctx.invoked_subcommand:
+        return
+    countries, changes = load_geography()
+    click.echo(f"{countries} countries; {changes} geography changes.")
+    report = load_institutions()
+    _print_report(report, dry_run=False)
+    if report.errors:
+        raise SystemExit(1)
+
+
+@seed_cli.command("synthetic")
+@click.option(
+    "--count", default=1000, show_default=True, type=click.IntRange(1, 1_000_000)
+)
+@click.option("--seed", "rng_seed", default=42, show_default=True)
+@with_appcontext
+def seed_synthetic(count, rng_seed):
+    """Add COUNT clearly marked synthetic institutions, for scale tests only."""
+    with ProgressBar("Synthetic") as bar:
+        report = load_synthetic(count, rng_seed, progress=bar)
+    _print_report(report, dry_run=False)
+
+
+@click.group("inventory")
+def inventory_cli():
+    """Import and export institutions."""
+
+
+@inventory_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Default: from extension."
+)
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@with_appcontext
+def import_command(path, fmt, dry_run):
+    """Import institutions from CSV, XLSX, JSON or ROR v2 JSON (all or nothing)."""
+    with ProgressBar("Validating") as bar:
+        report = import_institutions(
+            path,
+            fmt=fmt,
+            dry_run=dry_run,
+            max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+            progress=bar,
+        )
+    _print_report(report, dry_run)
+    if report.errors:
+        raise SystemExit(1)
+
+
+@inventory_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="csv")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(fmt, output):
+    """Write the published institutions to a file (or standard output)."""
+    body = export_institutions(queries.iter_institutions({}), fmt)
+    if output:
+        output.write_bytes(body)
+        click.echo(f"Wrote {len(body)} bytes to {output}.", err=True)
+    else:
+        sys.stdout.buffer.write(body)

@@ -1,0 +1,1 @@
+"""Shared building blocks: base model, errors, pagination, text helpers."""

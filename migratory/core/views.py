@@ -1,0 +1,101 @@
+"""Site-wide view helpers: error pages, security headers, template globals."""
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from migratory.core.errors import DomainError
+from migratory.core.i18n import remember_language
+from migratory.inventory.vocab import CATEGORIES, ROLES, SORTS, STATUSES, TOPICS
+
+bp = Blueprint("core", __name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
+    "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'self'; form-action 'self'"
+)
+
+
+@bp.app_context_processor
+def template_globals() -> dict:
+    """Vocabularies and helpers every template may use."""
+    return {
+        "CATEGORIES": CATEGORIES,
+        "TOPICS": TOPICS,
+        "ROLES": ROLES,
+        "SORTS": SORTS,
+        "STATUSES": STATUSES,
+        "url_with": url_with,
+        "current_locale": str(get_locale() or "en"),
+    }
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed or (None) removed.
+
+    Changing a filter sends the reader back to page 1.
+    """
+    args = request.args.to_dict()
+    if "page" not in changes:
+        args.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    if request.endpoint is None:  # an error page for an unknown URL
+        return f"{request.path}?{urlencode(args)}"
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+@bp.after_app_request
+def security_headers(response):
+    """Headers that every response carries."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return remember_language(response)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_pages(app) -> None:
+    """HTML error pages in the site's style; JSON bodies under /api/."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if _wants_json():
+            body = {"code": error.status_code, "message": error.message}
+            if error.errors:
+                body["errors"] = error.errors
+            return jsonify(body), error.status_code
+        return render_template(
+            "errors/error.html", code=error.status_code, message=error.message
+        ), error.status_code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if _wants_json():
+            body = {"code": error.code, "status": error.name}
+            if error.description:
+                body["message"] = error.description
+            # flask-smorest attaches validation messages to the exception.
+            messages = getattr(error, "data", {}).get("messages")
+            if messages:
+                body["errors"] = messages
+            return jsonify(body), error.code
+        return render_template(
+            "errors/error.html", code=error.code, message=error.description
+        ), error.code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        if _wants_json():
+            return jsonify({"code": 500, "status": "Internal Server Error"}), 500
+        return render_template("errors/500.html"), 500

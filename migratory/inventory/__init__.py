@@ -1,0 +1,1 @@
+"""The inventory: institutions, countries and regions."""

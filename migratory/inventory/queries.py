@@ -1,0 +1,181 @@
+"""Read-side queries of the inventory: filtered lists, counts, recent entries."""
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from migratory.core.errors import NotFound
+from migratory.extensions import db
+from migratory.inventory.models import (
+    Country,
+    Institution,
+    InstitutionName,
+    InstitutionTopic,
+    Region,
+    country_regions,
+)
+
+SORT_COLUMNS = {
+    "name": (Institution.name_key,),
+    "country": (Country.name_en, Institution.name_key),
+    "updated": (Institution.updated.desc(), Institution.name_key),
+}
+
+
+def filtered_select(filters: dict, *, status: str = "published") -> Select:
+    """SELECT of institutions matching the list filters (all combinable)."""
+    query = select(Institution).join(Institution.country)
+    if status:
+        query = query.where(Institution.status == status)
+    if filters.get("country"):
+        query = query.where(Institution.country_code == filters["country"])
+    if filters.get("region"):
+        in_region = (
+            select(country_regions.c.country_code)
+            .join(Region, Region.id == country_regions.c.region_id)
+            .where(Region.slug == filters["region"])
+        )
+        query = query.where(Institution.country_code.in_(in_region))
+    if filters.get("category"):
+        query = query.where(Institution.category == filters["category"])
+    if filters.get("topic"):
+        query = query.where(
+            exists().where(
+                InstitutionTopic.institution_id == Institution.id,
+                InstitutionTopic.topic == filters["topic"],
+            )
+        )
+    if filters.get("role") == "producer":
+        query = query.where(Institution.is_producer.is_(True))
+    elif filters.get("role") == "user":
+        query = query.where(Institution.is_user.is_(True))
+    if filters.get("q"):
+        query = query.where(_text_match(filters["q"]))
+    return query
+
+
+def _text_match(text: str):
+    """Every word must appear in a name, acronym, city or other-language name."""
+    conditions = []
+    for word in text.split()[:10]:
+        pattern = f"%{_escape_like(word)}%"
+        conditions.append(
+            or_(
+                Institution.name.ilike(pattern, escape="\\"),
+                Institution.acronym.ilike(pattern, escape="\\"),
+                Institution.city.ilike(pattern, escape="\\"),
+                exists().where(
+                    InstitutionName.institution_id == Institution.id,
+                    InstitutionName.name.ilike(pattern, escape="\\"),
+                ),
+            )
+        )
+    return and_(*conditions)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_institutions(filters: dict, *, page: int = 1, per_page: int = 25):
+    """A page of published institutions matching `filters`, sorted as asked."""
+    query = filtered_select(filters).order_by(
+        *SORT_COLUMNS[filters.get("sort") or "name"], Institution.id
+    )
+    query = query.options(
+        selectinload(Institution.topic_links),
+        selectinload(Institution.names),
+        selectinload(Institution.contacts),
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def iter_institutions(filters: dict, *, batch: int = 1000):
+    """All published institutions matching `filters`, streamed in name order."""
+    query = (
+        filtered_select(filters)
+        .order_by(Institution.name_key, Institution.id)
+        .options(selectinload(Institution.topic_links), selectinload(Institution.names))
+        .execution_options(yield_per=batch)
+    )
+    yield from db.session.scalars(query)
+
+
+def counts_by_category(filters: dict | None = None) -> dict[str, int]:
+    """Number of published institutions per category."""
+    sub = filtered_select(filters or {}).subquery()
+    rows = db.session.execute(
+        select(sub.c.category, func.count()).group_by(sub.c.category)
+    )
+    return dict(rows.all())
+
+
+def counts_by_region() -> list[tuple[Region, int]]:
+    """Published institutions per region, largest groupings first."""
+    rows = db.session.execute(
+        select(Region, func.count(Institution.id))
+        .join(country_regions, country_regions.c.region_id == Region.id)
+        .join(Institution, Institution.country_code == country_regions.c.country_code)
+        .where(Institution.status == "published")
+        .group_by(Region.id)
+        .order_by(func.count(Institution.id).desc(), Region.name_en)
+    )
+    return [(region, count) for region, count in rows]
+
+
+def recently_updated(limit: int = 8) -> list[Institution]:
+    """The most recently changed published institutions."""
+    query = (
+        select(Institution)
+        .where(Institution.status == "published")
+        .order_by(Institution.updated.desc(), Institution.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def all_countries() -> list[Country]:
+    """Countries by English name."""
+    return list(db.session.scalars(select(Country).order_by(Country.name_en)))
+
+
+def all_regions() -> list[Region]:
+    """Regions, groupings first, then M49 regions and sub-regions."""
+    return list(
+        db.session.scalars(select(Region).order_by(Region.kind, Region.name_en))
+    )
+
+
+def get_country(iso2: str) -> Country:
+    """The country with this alpha-2 code, or NotFound."""
+    country = db.session.get(Country, iso2.upper()) if len(iso2) == 2 else None
+    if country is None:
+        raise NotFound("No such country.")
+    return country
+
+
+def get_region(slug: str) -> Region:
+    """The region with this slug, or NotFound."""
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        raise NotFound("No such region.")
+    return region
+
+
+def institutions_by_category(filters: dict) -> dict[str, list[Institution]]:
+    """Published institutions matching `filters`, grouped by category."""
+    grouped: dict[str, list[Institution]] = {}
+    query = filtered_select(filters).order_by(
+        Institution.category, Institution.name_key
+    )
+    for institution in db.session.scalars(query):
+        grouped.setdefault(institution.category, []).append(institution)
+    return grouped
+
+
+def total_published() -> int:
+    """Number of published institutions."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Institution)
+        .where(Institution.status == "published")
+    )

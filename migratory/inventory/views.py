@@ -1,0 +1,163 @@
+"""Public pages of the inventory: home, list, detail, countries and regions."""
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
+from marshmallow import ValidationError
+
+from migratory.inventory import queries
+from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
+from migratory.inventory.schemas import InstitutionFilterSchema
+from migratory.inventory.services import get_institution
+
+bp = Blueprint("inventory", __name__)
+
+
+def parse_filters(args) -> tuple[dict, dict]:
+    """Valid filters from the query string, and messages about invalid ones."""
+    schema = InstitutionFilterSchema()
+    try:
+        return schema.load(args), {}
+    except ValidationError as exc:
+        valid = {k: v for k, v in args.items() if k not in exc.messages}
+        return schema.load(valid), exc.messages
+
+
+@bp.get("/")
+def home():
+    """Front page: what the inventory is, counts, recent entries, search box."""
+    return render_template(
+        "inventory/home.html",
+        total=queries.total_published(),
+        by_category=queries.counts_by_category(),
+        by_region=queries.counts_by_region(),
+        recent=queries.recently_updated(),
+    )
+
+
+@bp.get("/institutions")
+def institution_list():
+    """Filtered, sorted, paginated list of published institutions."""
+    filters, errors = parse_filters(request.args)
+    per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
+    pagination = queries.list_institutions(
+        filters, page=filters["page"], per_page=per_page
+    )
+    return render_template(
+        "inventory/list.html",
+        pagination=pagination,
+        filters=filters,
+        filter_errors=errors,
+        category_counts=queries.counts_by_category({**filters, "category": None}),
+        countries=queries.all_countries(),
+        regions=queries.all_regions(),
+        export_formats=EXPORT_FORMATS,
+    )
+
+
+@bp.get("/institutions/export.<fmt>")
+def institution_export(fmt: str):
+    """Download the institutions of the current filter."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    filters, _ = parse_filters(request.args)
+    body = export_institutions(queries.iter_institutions(filters), fmt)
+    mimetype, extension = EXPORT_FORMATS[fmt]
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f"attachment; filename=institutions.{extension}"
+        },
+    )
+
+
+@bp.get("/institutions/<slug>")
+def detail(slug: str):
+    """Everything about one published institution."""
+    institution = get_institution(slug, published_only=True)
+    return render_template(
+        "inventory/detail.html",
+        institution=institution,
+        json_ld=json_ld(institution),
+        public_contacts=[c for c in institution.contacts if c.is_public],
+    )
+
+
+def json_ld(institution) -> str:
+    """schema.org Organization markup, safe to embed in a <script> element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": institution.name,
+        "url": url_for("inventory.detail", slug=institution.slug, _external=True),
+        "alternateName": [n.name for n in institution.names]
+        + ([institution.acronym] if institution.acronym else []),
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": institution.city,
+            "addressCountry": institution.country_code,
+            "streetAddress": institution.address,
+        },
+    }
+    if institution.website:
+        data["sameAs"] = institution.website
+    if institution.summary:
+        data["description"] = institution.summary
+    if institution.latitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": institution.latitude,
+            "longitude": institution.longitude,
+        }
+    text = json.dumps(data, ensure_ascii=False)
+    # Escape characters that could close the <script> element or open a comment.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@bp.get("/countries")
+def country_index():
+    """All countries with links to their pages."""
+    return render_template(
+        "inventory/countries.html", countries=queries.all_countries()
+    )
+
+
+@bp.get("/countries/<alpha2>")
+def country(alpha2: str):
+    """The published institutions of one country, by category."""
+    country = queries.get_country(alpha2)
+    grouped = queries.institutions_by_category({"country": country.iso2})
+    return render_template(
+        "inventory/place.html",
+        place=country,
+        grouped=grouped,
+        filter_args={"country": country.iso2},
+    )
+
+
+@bp.get("/regions")
+def region_index():
+    """All regions and groupings."""
+    return render_template("inventory/regions.html", regions=queries.all_regions())
+
+
+@bp.get("/regions/<slug>")
+def region(slug: str):
+    """The published institutions of one region, by category."""
+    region = queries.get_region(slug)
+    grouped = queries.institutions_by_category({"region": region.slug})
+    return render_template(
+        "inventory/place.html",
+        place=region,
+        grouped=grouped,
+        filter_args={"region": region.slug},
+    )

@@ -1,0 +1,150 @@
+"""Fixtures: the suite runs once on SQLite and once on PostgreSQL."""
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from config import TestConfig
+from migratory import create_app
+from migratory.extensions import db
+from migratory.inventory.seeding import load_geography
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+IN_CI = os.environ.get("CI") == "true"
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+GEOGRAPHY_TABLES = {"countries", "regions", "country_regions"}
+
+
+def postgres_reachable(url: str) -> bool:
+    """True if a PostgreSQL server answers at `url`."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def require_or_skip(available: bool, reason: str) -> None:
+    """Skip where a service is absent; in CI its absence is a failure."""
+    if not available:
+        if IN_CI:
+            pytest.fail(f"{reason} (required in CI)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """Each database the suite runs on."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    require_or_skip(
+        postgres_reachable(POSTGRES_URL),
+        f"PostgreSQL is not reachable at {POSTGRES_URL}; set TEST_POSTGRES_URL",
+    )
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Create the schema and load countries and regions once per database."""
+    app = create_app(TestConfig(database_url, str(tmp_path_factory.mktemp("index"))))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        load_geography()
+        yield
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, _schema, tmp_path):
+    """A fresh application on a clean inventory (geography kept)."""
+    app = create_app(TestConfig(database_url, str(tmp_path / "index")))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in GEOGRAPHY_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for calling services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def institution_payload(**overrides) -> dict:
+    """A valid institution payload; override any field."""
+    payload = {
+        "name": "Agency for Migration Statistics",
+        "acronym": "AMS",
+        "names": [{"lang": "ru", "name": "Агентство миграционной статистики"}],
+        "category": "government",
+        "summary": "Produces statistics on international migration.",
+        "website": "https://stat.example.org",
+        "city": "Almaty",
+        "country": "KZ",
+        "latitude": 43.2389,
+        "longitude": 76.8897,
+        "topics": ["migration-statistics", "labour-migration"],
+        "roles": ["producer"],
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture
+def make_institution(app):
+    """Factory: create a published institution through the service layer."""
+    from migratory.inventory.services import create_institution
+
+    def make(**overrides):
+        with app.app_context():
+            institution = create_institution(institution_payload(**overrides))
+            return institution.slug
+
+    return make
+
+
+@pytest.fixture
+def seeded(app):
+    """The real seed institutions loaded."""
+    from migratory.inventory.seeding import load_institutions
+
+    with app.app_context():
+        report = load_institutions()
+        assert report.ok, report.errors
+    return app
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, which CI has beside the clone."""
+    require_or_skip(SHARED_DATA.is_dir(), f"{SHARED_DATA} is absent")
+    return SHARED_DATA
