@@ -64,6 +64,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     """Isolated settings for the test suite; DATABASE_URL is set by the fixture."""
 
+    __test__ = False  # not a pytest test class
+
     TESTING = True
     SESSION_COOKIE_SECURE = False
     IMPORT_MAX_BYTES = 2 * 1024 * 1024

@@ -1,10 +1,12 @@
 """Fixtures: the suite runs once on SQLite and once on PostgreSQL."""
 
 import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from config import TestConfig
@@ -42,16 +44,39 @@ def require_or_skip(available: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@contextmanager
+def scratch_postgres_database(prefix: str = "migratory_test"):
+    """A new, empty PostgreSQL database for this run, dropped afterwards.
+
+    Concurrent runs on one server (a developer and CI, or several helpers)
+    then never see each other's tables.
+    """
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
     """Each database the suite runs on."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
     require_or_skip(
         postgres_reachable(POSTGRES_URL),
         f"PostgreSQL is not reachable at {POSTGRES_URL}; set TEST_POSTGRES_URL",
     )
-    return POSTGRES_URL
+    with scratch_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from migratory.inventory.readers import READERS, ImportFileError, detect_format
 from migratory.inventory.schemas import InstitutionSchema
 from migratory.inventory.services import (
     change_institution,
-    new_institution,
+    insert_institutions,
     taken_slugs,
 )
 
@@ -136,14 +136,11 @@ def read_rows(
     return rows, unknown, fmt
 
 
-def validate_rows(
-    rows, report: ImportReport, progress: Callable[[int, int], None] | None
-):
-    """Validate every row; collect errors; return (row, data, match) for valid rows."""
+def validated_rows(rows, report: ImportReport, progress=None) -> Iterator[tuple]:
+    """Validate every row, collecting errors; yield (data, match) of valid ones."""
     codes = set(db.session.scalars(select(Country.iso2)))
     schema = InstitutionSchema(country_codes=codes)
     matcher = _Matcher()
-    plan = []
     for number, payload in rows:
         report.rows += 1
         if progress:
@@ -167,39 +164,51 @@ def validate_rows(
             continue
         matcher.remember(keys, target if target is not None else f"row {number}")
         report.categories[data["category"]] += 1
-        plan.append((number, data, target))
-    return plan
+        yield data, target
 
 
-def write_rows(
-    plan, report: ImportReport, source: str, synthetic: bool = False
-) -> None:
-    """Create or update every planned row in one transaction, in batches."""
-    slugs = taken_slugs()
-    for start in range(0, len(plan), BATCH):
-        batch = plan[start : start + BATCH]
-        ids = [target for _, _, target in batch if target is not None]
-        existing = {}
-        if ids:
-            query = (
-                select(Institution)
-                .where(Institution.id.in_(ids))
-                .options(
-                    selectinload(Institution.names),
-                    selectinload(Institution.topic_links),
-                )
+class _BatchWriter:
+    """Writes valid rows in batches inside the import's single transaction."""
+
+    def __init__(self, report: ImportReport, source: str, synthetic: bool) -> None:
+        self.report, self.source, self.synthetic = report, source, synthetic
+        self.slugs = taken_slugs()
+        self.pending: list[tuple[dict, int | None]] = []
+
+    def add(self, data: dict, target: int | None) -> None:
+        self.pending.append((data, target))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Create the new rows, apply the updates, and free the session."""
+        new = [data for data, target in self.pending if target is None]
+        if new:
+            insert_institutions(
+                new, source=self.source, slugs=self.slugs, synthetic=self.synthetic
             )
-            existing = {i.id: i for i in db.session.scalars(query)}
-        for _, data, target in batch:
-            if target is None:
-                new_institution(data, source=source, slugs=slugs, synthetic=synthetic)
-                report.created += 1
-            elif change_institution(existing[target], data, source=source):
-                report.updated += 1
-            else:
-                report.unchanged += 1
+            self.report.created += len(new)
+        self._update([(d, t) for d, t in self.pending if t is not None])
+        self.pending = []
         db.session.flush()
         db.session.expunge_all()
+
+    def _update(self, changes: list[tuple[dict, int]]) -> None:
+        if not changes:
+            return
+        query = (
+            select(Institution)
+            .where(Institution.id.in_([target for _, target in changes]))
+            .options(
+                selectinload(Institution.names), selectinload(Institution.topic_links)
+            )
+        )
+        existing = {i.id: i for i in db.session.scalars(query)}
+        for data, target in changes:
+            if change_institution(existing[target], data, source=self.source):
+                self.report.updated += 1
+            else:
+                self.report.unchanged += 1
 
 
 def import_institutions(
@@ -241,12 +250,17 @@ def import_payloads(
 ) -> ImportReport:
     """Validate numbered payloads, then write them all in one transaction."""
     report = report or ImportReport()
-    plan = validate_rows(rows, report, progress)
-    if report.errors or dry_run:
-        db.session.rollback()
-        return report
+    writer = None if dry_run else _BatchWriter(report, source, synthetic)
     try:
-        write_rows(plan, report, source, synthetic)
+        for data, target in validated_rows(rows, report, progress):
+            # After the first rejected row nothing more is written; the rest is
+            # still validated so that the report lists every problem.
+            if writer is not None and not report.errors:
+                writer.add(data, target)
+        if report.errors or writer is None:
+            db.session.rollback()
+            return report
+        writer.flush()
         db.session.commit()
     except Exception:
         db.session.rollback()

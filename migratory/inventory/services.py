@@ -1,9 +1,10 @@
 """Inventory services: the only code that writes institutions."""
 
 import logging
+from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
@@ -36,8 +37,11 @@ SCALAR_FIELDS = (
     "ror_id",
     "last_verified",
 )
+# Revisions keep what a person can change; timestamps live on the revision.
 STATE_FIELDS = tuple(
-    f for f in InstitutionSchema().fields if f not in ("country_name", "url")
+    f
+    for f in InstitutionSchema().fields
+    if f not in ("country_name", "url", "created", "updated")
 )
 _state_schema = InstitutionSchema(only=STATE_FIELDS)
 
@@ -110,31 +114,76 @@ def _record_revision(
         comment=comment,
         data=institution_state(institution),
     )
-    if institution.id is None:
-        revision.institution = institution
-    else:
-        # By id, not through the collection, which would load every revision.
-        revision.institution_id = institution.id
+    # By id, not through the collection, which would load every revision.
+    revision.institution_id = institution.id
     db.session.add(revision)
 
 
-def new_institution(
-    data: dict,
+NEW_DEFAULTS = {"status": "published", "names": [], "topics": [], "roles": []}
+
+
+def insert_institutions(
+    items: list[dict],
     *,
     source: str,
     slugs: set[str],
     comment: str | None = None,
     synthetic: bool = False,
-) -> Institution:
-    """Add a new institution and its first revision to the session (no commit)."""
-    data = {"status": "published", "names": [], "topics": [], "roles": [], **data}
-    slug = unique_slug(data["name"], slugs, data["country_code"])
-    slugs.add(slug)
-    institution = Institution(slug=slug, is_synthetic=synthetic, version=1)
-    _apply(institution, data)
-    db.session.add(institution)
-    _record_revision(institution, 1, source, comment)
-    return institution
+) -> list[int]:
+    """Insert validated new institutions with their first revision (no commit).
+
+    Set-based inserts rather than one ORM object each: imports of 100,000 rows
+    spend their time here. Returns the new ids in the order of `items`.
+    """
+    now = utcnow()
+    records, extras = [], []
+    for item in items:
+        data = {**NEW_DEFAULTS, **item}
+        slug = unique_slug(data["name"], slugs, data["country_code"])
+        slugs.add(slug)
+        record = {field: data.get(field) for field in SCALAR_FIELDS}
+        record.update(
+            slug=slug,
+            version=1,
+            created=now,
+            updated=now,
+            is_synthetic=synthetic,
+            is_producer="producer" in data["roles"],
+            is_user="user" in data["roles"],
+            name_key=normalize_name(data["name"]),
+            website_key=website_key(data.get("website")),
+        )
+        records.append(record)
+        extras.append(data)
+    statement = insert(Institution).returning(
+        Institution.id, sort_by_parameter_order=True
+    )
+    ids = list(db.session.scalars(statement, records))
+    names, topics, revisions = [], [], []
+    for ident, record, data in zip(ids, records, extras, strict=True):
+        names += [{"institution_id": ident, **n} for n in data["names"]]
+        topics += [{"institution_id": ident, "topic": t} for t in data["topics"]]
+        state = SimpleNamespace(
+            **record, names=data["names"], topics=data["topics"], roles=data["roles"]
+        )
+        revisions.append(
+            {
+                "institution_id": ident,
+                "number": 1,
+                "source": source,
+                "comment": comment,
+                "created": now,
+                "data": _state_schema.dump(state),
+            }
+        )
+    for model, rows in (
+        (InstitutionName, names),
+        (InstitutionTopic, topics),
+        (InstitutionRevision, revisions),
+    ):
+        if rows:
+            db.session.execute(insert(model), rows)
+    return ids
 
 
 def change_institution(
@@ -163,10 +212,11 @@ def create_institution(
 ) -> Institution:
     """Validate and create an institution; commit and log."""
     data = validate_institution(payload)
-    institution = new_institution(
-        data, source=source, slugs=taken_slugs(), comment=comment
+    [ident] = insert_institutions(
+        [data], source=source, slugs=taken_slugs(), comment=comment
     )
     db.session.commit()
+    institution = db.session.get(Institution, ident)
     logger.info("Institution %s created (%s)", institution.slug, source)
     return institution
 

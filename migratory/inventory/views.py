@@ -17,6 +17,7 @@ from migratory.inventory import queries
 from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
 from migratory.inventory.schemas import InstitutionFilterSchema
 from migratory.inventory.services import get_institution
+from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
 
 bp = Blueprint("inventory", __name__)
 
@@ -29,6 +30,23 @@ def parse_filters(args) -> tuple[dict, dict]:
     except ValidationError as exc:
         valid = {k: v for k, v in args.items() if k not in exc.messages}
         return schema.load(valid), exc.messages
+
+
+def describe_filters(filters: dict, countries, regions) -> list[tuple[str, str]]:
+    """(argument, human-readable label) of each active filter, for removable chips."""
+    labels = {
+        "country": {c.iso2: c.name for c in countries},
+        "region": {r.slug: r.name for r in regions},
+        "category": CATEGORIES,
+        "topic": TOPICS,
+        "role": ROLES,
+    }
+    active = []
+    for key in ("q", "country", "region", "category", "topic", "role"):
+        if filters.get(key):
+            value = filters[key]
+            active.append((key, f"“{value}”" if key == "q" else labels[key][value]))
+    return active
 
 
 @bp.get("/")

@@ -1,0 +1,52 @@
+"""Helpers shared by the benchmarks: scratch databases and timed subprocesses."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+def environment(instance_dir: Path, database_url: str | None = None) -> dict:
+    """Environment for a child process working on its own instance folder."""
+    env = {**os.environ, "MIGRATORY_INSTANCE_DIR": str(instance_dir)}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run_measured(args: list[str], env: dict) -> dict:
+    """Run a command; return wall seconds and the child's peak memory in MB."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    out, err = process.stdout.read().decode(), process.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{out}\n{err[-3000:]}")
+    return {"seconds": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "output": out.strip().splitlines()[-2:]}  # fmt: skip
+
+
+def prepare_database(env: dict) -> None:
+    """Schema from the migrations, then countries, regions and the real seed."""
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True,
+                       capture_output=True)  # fmt: skip
+
+
+def save(name: str, results: dict) -> Path:
+    """Write results to bench/results/<name>.json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return path
