@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,12 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Compiled message catalogs are build products, not committed.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -d migratory/translations >/dev/null
+
 ## setup: virtual environment, dependencies, database schema, seed data
-setup: $(VENV)/.runtime
+setup: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
 
@@ -32,10 +36,16 @@ run: setup
 		--access-logfile - wsgi:app
 
 ## test: set up the test environment and run the whole suite (SQLite and PostgreSQL)
-test: $(VENV)/.dev
+test: $(VENV)/.dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## messages: refresh the catalogs after changing translatable text
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--sort-output --project migratory -o migratory/translations/messages.pot .
+	$(BIN)/pybabel update -i migratory/translations/messages.pot -d migratory/translations
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

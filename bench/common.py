@@ -33,15 +33,19 @@ def run_measured(args: list[str], env: dict) -> dict:
     out, err = process.stdout.read().decode(), process.stderr.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{out}\n{err[-3000:]}")
-    return {"seconds": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1),
-            "output": out.strip().splitlines()[-2:]}  # fmt: skip
+    return {
+        "seconds": round(seconds, 3),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "output": out.strip().splitlines()[-3:],
+    }
 
 
 def prepare_database(env: dict) -> None:
     """Schema from the migrations, then countries, regions and the real seed."""
     for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run(FLASK + command, cwd=ROOT, env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            FLASK + command, cwd=ROOT, env=env, check=True, capture_output=True
+        )
 
 
 def save(name: str, results: dict) -> Path:

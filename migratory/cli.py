@@ -1,6 +1,7 @@
 """Command-line interface: `flask seed`, `flask inventory import|export`."""
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -103,7 +104,8 @@ def inventory_cli():
 @with_appcontext
 def import_command(path, fmt, dry_run):
     """Import institutions from CSV, XLSX, JSON or ROR v2 JSON (all or nothing)."""
-    with ProgressBar("Validating") as bar:
+    started = time.perf_counter()
+    with ProgressBar("Importing") as bar:
         report = import_institutions(
             path,
             fmt=fmt,
@@ -112,6 +114,8 @@ def import_command(path, fmt, dry_run):
             progress=bar,
         )
     _print_report(report, dry_run)
+    seconds = time.perf_counter() - started
+    click.echo(f"Took {seconds:.2f} s ({report.rows / seconds:.0f} rows/s).")
     if report.errors:
         raise SystemExit(1)
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
@@ -36,7 +36,9 @@ def template_globals() -> dict:
 def url_with(**changes) -> str:
     """The current page's URL with some query arguments changed or (None) removed.
 
-    Changing a filter sends the reader back to page 1.
+    Changing a filter sends the reader back to page 1. The URL is built from the
+    request path, not url_for(), so that no query argument can collide with
+    url_for()'s own parameters or the route's.
     """
     args = request.args.to_dict()
     if "page" not in changes:
@@ -46,9 +48,8 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    if request.endpoint is None:  # an error page for an unknown URL
-        return f"{request.path}?{urlencode(args)}"
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    query = urlencode(args)
+    return f"{request.path}?{query}" if query else request.path
 
 
 @bp.after_app_request

@@ -2,7 +2,7 @@
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,12 @@ from sqlalchemy.orm import selectinload
 from migratory.core.text import normalize_name, website_key
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution
-from migratory.inventory.readers import READERS, ImportFileError, detect_format
+from migratory.inventory.readers import (
+    READERS,
+    ImportFileError,
+    ReadContext,
+    detect_format,
+)
 from migratory.inventory.schemas import InstitutionSchema
 from migratory.inventory.services import (
     change_institution,
@@ -80,6 +85,7 @@ class _Matcher:
 
     def __init__(self) -> None:
         self.keys: dict[tuple, int | str] = {}
+        self.claimed: dict[int, str] = {}  # existing id -> the row that updates it
         rows = db.session.execute(
             select(
                 Institution.id,
@@ -115,15 +121,19 @@ class _Matcher:
         """The id (existing) or row tag (earlier in this file) the keys point to."""
         return next((self.keys[k] for k in keys if k in self.keys), None)
 
-    def remember(self, keys: list[tuple], target) -> None:
+    def claim(self, keys: list[tuple], target: int | None, row: str) -> str | None:
+        """Record that `row` stands for `target`; return the earlier row if taken."""
+        if target is not None:
+            if target in self.claimed:
+                return self.claimed[target]
+            self.claimed[target] = row
         for key in keys:
-            self.keys.setdefault(key, target)
+            self.keys.setdefault(key, row if target is None else target)
+        return None
 
 
-def read_rows(
-    path: Path, fmt: str | None, max_bytes: int
-) -> tuple[list, set[str], str]:
-    """Check size, then read every row of the file into memory."""
+def read_rows(path: Path, fmt: str | None, max_bytes: int):
+    """Check the size, then return the file's rows as a lazy iterator."""
     size = path.stat().st_size
     if size > max_bytes:
         raise ImportFileError(
@@ -131,12 +141,13 @@ def read_rows(
             f"{max_bytes / 1048576:.0f} MB. Split it into smaller files."
         )
     fmt = detect_format(path, fmt)
-    unknown: set[str] = set()
-    rows = list(READERS[fmt](path.read_bytes(), unknown))
-    return rows, unknown, fmt
+    ctx = ReadContext()
+    return READERS[fmt](path.read_bytes(), ctx), ctx, fmt
 
 
-def validated_rows(rows, report: ImportReport, progress=None) -> Iterator[tuple]:
+def validated_rows(
+    rows: Iterable, report: ImportReport, progress=None, total: Callable[[], int] = int
+) -> Iterator[tuple]:
     """Validate every row, collecting errors; yield (data, match) of valid ones."""
     codes = set(db.session.scalars(select(Country.iso2)))
     schema = InstitutionSchema(country_codes=codes)
@@ -144,7 +155,7 @@ def validated_rows(rows, report: ImportReport, progress=None) -> Iterator[tuple]
     for number, payload in rows:
         report.rows += 1
         if progress:
-            progress(1, len(rows))
+            progress(1, total())
         if "_error" in payload:
             report.errors.append(RowProblem(number, "", payload["_error"]))
             continue
@@ -156,13 +167,15 @@ def validated_rows(rows, report: ImportReport, progress=None) -> Iterator[tuple]
             continue
         keys = matcher.keys_of(data)
         target = matcher.match(keys)
-        if isinstance(target, str):
+        earlier = target if isinstance(target, str) else None
+        if earlier is None:
+            earlier = matcher.claim(keys, target, f"row {number}")
+        if earlier is not None:
             report.skipped += 1
             report.warnings.append(
-                RowProblem(number, "", f"Duplicate of {target} in this file; skipped.")
+                RowProblem(number, "", f"Duplicate of {earlier} in this file; skipped.")
             )
             continue
-        matcher.remember(keys, target if target is not None else f"row {number}")
         report.categories[data["category"]] += 1
         yield data, target
 
@@ -223,18 +236,23 @@ def import_institutions(
     """Import a file all-or-nothing: any rejected row and nothing is written."""
     report = ImportReport()
     try:
-        rows, unknown, fmt = read_rows(Path(path), fmt, max_bytes)
+        rows, ctx, fmt = read_rows(Path(path), fmt, max_bytes)
     except ImportFileError as exc:
         report.errors.append(RowProblem(0, "", exc.message))
         return report
-    if unknown:
-        columns = ", ".join(sorted(unknown))
-        report.warnings.append(
-            RowProblem(0, "", f"Ignored unknown columns: {columns}.")
-        )
     import_payloads(
-        rows, report=report, dry_run=dry_run, source=source, progress=progress
+        rows,
+        report=report,
+        dry_run=dry_run,
+        source=source,
+        progress=progress,
+        total=lambda: ctx.total or 0,
     )
+    if ctx.unknown:
+        columns = ", ".join(sorted(ctx.unknown))
+        report.warnings.insert(
+            0, RowProblem(0, "", f"Ignored unknown columns: {columns}.")
+        )
     logger.info("Import of %s (%s): %s", path, fmt, report)
     return report
 
@@ -247,21 +265,33 @@ def import_payloads(
     source: str = "import",
     synthetic: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    total: Callable[[], int] | None = None,
 ) -> ImportReport:
-    """Validate numbered payloads, then write them all in one transaction."""
+    """Validate numbered payloads and write them all in one transaction, or none."""
     report = report or ImportReport()
-    writer = None if dry_run else _BatchWriter(report, source, synthetic)
+    writer = _BatchWriter(report, source, synthetic)
+    if total is None:
+        total = lambda: len(rows)  # noqa: E731
     try:
-        for data, target in validated_rows(rows, report, progress):
+        for data, target in validated_rows(rows, report, progress, total):
             # After the first rejected row nothing more is written; the rest is
             # still validated so that the report lists every problem.
-            if writer is not None and not report.errors:
+            if not report.errors:
                 writer.add(data, target)
-        if report.errors or writer is None:
+        if report.errors:
             db.session.rollback()
             return report
         writer.flush()
+        # A dry run writes inside the transaction, for exact counts, then
+        # rolls back.
+        if dry_run:
+            db.session.rollback()
+            return report
         db.session.commit()
+    except ImportFileError as exc:  # raised by a reader part-way through
+        db.session.rollback()
+        report.errors.append(RowProblem(0, "", exc.message))
+        return report
     except Exception:
         db.session.rollback()
         raise

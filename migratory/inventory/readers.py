@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,6 +38,14 @@ IGNORED_COLUMNS = {"slug", "country_name", "url", "created", "updated", "contact
 NAME_COLUMN = re.compile(r"^name_([a-z]{2,3})$")
 
 Row = tuple[int, dict]
+
+
+@dataclass
+class ReadContext:
+    """What a reader learns about the file beside its rows."""
+
+    unknown: set[str] = field(default_factory=set)  # columns it did not use
+    total: int | None = None  # rows expected, for progress bars
 
 
 class ImportFileError(DomainError):
@@ -78,13 +87,14 @@ def decode_text(raw: bytes) -> tuple[str, str]:
         text = raw.decode("cp1251")
     except UnicodeDecodeError as exc:
         raise ImportFileError(_ENCODING_HELP) from exc
-    non_ascii = [c for c in text if ord(c) > 127]
-    cyrillic = sum(1 for c in non_ascii if "\u0400" <= c <= "\u04ff")
-    if non_ascii and cyrillic / len(non_ascii) < 0.8:
+    # Latin-1 accents decode to Cyrillic letters in Windows-1251 ("Zürich" ->
+    # "Zьrich"): genuine Windows-1251 text has no word mixing the two scripts.
+    if _MIXED_SCRIPT_WORD.search(text):
         raise ImportFileError(_ENCODING_HELP)
     return text, "windows-1251"
 
 
+_MIXED_SCRIPT_WORD = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _ENCODING_HELP = (
     "The file's encoding is not recognised: it is neither UTF-8 nor Windows-1251. "
     "Save it as UTF-8 and import it again."
@@ -129,12 +139,13 @@ def payload_from_columns(record: dict, unknown: set[str]) -> dict:
     return payload
 
 
-def read_csv(raw: bytes, unknown: set[str]) -> Iterator[Row]:
+def read_csv(raw: bytes, ctx: ReadContext) -> Iterator[Row]:
     """Rows of a CSV (comma, semicolon or tab separated) with a header line."""
     text, _ = decode_text(raw)
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header_line.count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ctx.total = max(text.count("\n") - 1, 1)
     if not reader.fieldnames or "name" not in [
         f.strip().lower() for f in reader.fieldnames
     ]:
@@ -145,10 +156,10 @@ def read_csv(raw: bytes, unknown: set[str]) -> Iterator[Row]:
         if None in record:
             yield reader.line_num, {"_error": "More cells than header columns."}
             continue
-        yield reader.line_num, payload_from_columns(record, unknown)
+        yield reader.line_num, payload_from_columns(record, ctx.unknown)
 
 
-def read_xlsx(raw: bytes, unknown: set[str]) -> Iterator[Row]:
+def read_xlsx(raw: bytes, ctx: ReadContext) -> Iterator[Row]:
     """Rows of the first worksheet of an XLSX workbook; the first row is the header."""
     from openpyxl import load_workbook
 
@@ -156,19 +167,26 @@ def read_xlsx(raw: bytes, unknown: set[str]) -> Iterator[Row]:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("The file is not a readable XLSX workbook.") from exc
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    sheet = workbook.worksheets[0]
+    ctx.total = max((sheet.max_row or 2) - 1, 1)
+    rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if not header or "name" not in [str(h or "").strip().lower() for h in header]:
         raise ImportFileError(
             "The first row must be a header with at least a 'name' column."
         )
     columns = [str(h) if h is not None else None for h in header]
+    while columns and columns[-1] is None:  # the sheet is wider than the header
+        columns.pop()
     for number, values in enumerate(rows, start=2):
         if all(v is None for v in values):
             continue
+        if any(v not in (None, "") for v in values[len(columns) :]):
+            yield number, {"_error": "More cells than header columns."}
+            continue
         yield (
             number,
-            payload_from_columns(dict(zip(columns, values, strict=False)), unknown),
+            payload_from_columns(dict(zip(columns, values, strict=False)), ctx.unknown),
         )
     workbook.close()
 
@@ -184,13 +202,14 @@ def _load_json(raw: bytes):
         ) from exc
 
 
-def read_json(raw: bytes, unknown: set[str]) -> Iterator[Row]:
+def read_json(raw: bytes, ctx: ReadContext) -> Iterator[Row]:
     """Objects of a JSON array (or of an object's `institutions` array)."""
     data = _load_json(raw)
     if isinstance(data, dict):
         data = data.get("institutions")
     if not isinstance(data, list):
         raise ImportFileError("Expected a JSON array of institutions.")
+    ctx.total = len(data)
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             yield number, {"_error": "Expected an object."}
@@ -202,17 +221,18 @@ def read_json(raw: bytes, unknown: set[str]) -> Iterator[Row]:
             if key in KNOWN_COLUMNS or key == "names":
                 payload[key] = value
             else:
-                unknown.add(key)
+                ctx.unknown.add(key)
         yield number, payload
 
 
-def read_ror(raw: bytes, unknown: set[str]) -> Iterator[Row]:
+def read_ror(raw: bytes, ctx: ReadContext) -> Iterator[Row]:
     """ROR schema v2 records mapped to our fields; the ROR id is kept."""
     data = _load_json(raw)
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if not isinstance(data, list):
         raise ImportFileError("Expected a JSON array of ROR records.")
+    ctx.total = len(data)
     for number, record in enumerate(data, start=1):
         if not isinstance(record, dict) or "names" not in record:
             yield number, {"_error": "Not a ROR v2 record."}

@@ -1,6 +1,7 @@
 """Marshmallow schemas: the one validation path for forms, imports, seed and API."""
 
 import re
+from datetime import UTC
 
 from flask import url_for
 from marshmallow import (
@@ -24,6 +25,8 @@ from migratory.inventory.vocab import CATEGORIES, ROLES, SORTS, STATUSES, TOPICS
 ROR_ID = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}[0-9]{2})$")
 LANG_TAG = r"^[a-z]{2,3}$"
 PHONE = r"^\+?[0-9][0-9 ()./-]{4,39}$"
+# A web address typed without its scheme: "www.destatis.de", "stat.gov.kz/en".
+BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(:\d+)?(/\S*)?$", re.IGNORECASE)
 
 
 def _clean(value):
@@ -85,7 +88,8 @@ class InstitutionSchema(Schema):
     roles = fields.List(fields.String(validate=OneOf(list(ROLES))))
     status = fields.String(validate=OneOf(list(STATUSES)))
     ror_id = fields.String(allow_none=True)
-    last_verified = fields.AwareDateTime(allow_none=True, default_timezone=None)
+    # Dates without a time or zone (spreadsheets) are taken as UTC.
+    last_verified = fields.AwareDateTime(allow_none=True, default_timezone=UTC)
     created = fields.AwareDateTime(dump_only=True)
     updated = fields.AwareDateTime(dump_only=True)
     url = fields.Function(
@@ -120,7 +124,7 @@ class InstitutionSchema(Schema):
         if isinstance(cleaned.get("country"), str):
             cleaned["country"] = cleaned["country"].upper()
         website = cleaned.get("website")
-        if isinstance(website, str) and "://" not in website:
+        if isinstance(website, str) and BARE_HOST.match(website):
             cleaned["website"] = f"https://{website}"
         return cleaned
 
@@ -139,7 +143,7 @@ class InstitutionSchema(Schema):
     @validates("names")
     def validate_names(self, value, **kwargs):
         """At most one name per language."""
-        langs = [n["lang"] for n in value]
+        langs = [n.get("lang") for n in value if isinstance(n, dict)]
         if len(langs) != len(set(langs)):
             raise ValidationError("Only one name per language.")
 

@@ -12,7 +12,7 @@ from migratory.core.text import make_slug
 from migratory.extensions import db
 from migratory.inventory.importing import ImportReport, import_payloads
 from migratory.inventory.models import Country, Region
-from migratory.inventory.readers import read_json
+from migratory.inventory.readers import ReadContext, read_json
 from migratory.inventory.vocab import CATEGORIES, TOPICS
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
@@ -97,7 +97,7 @@ def load_institutions(
 ) -> ImportReport:
     """Upsert the real institutions of seed/institutions.json."""
     raw = (seed_dir / "institutions.json").read_bytes()
-    rows = list(read_json(raw, set()))
+    rows = list(read_json(raw, ReadContext()))
     return import_payloads(rows, source="seed", progress=progress)
 
 

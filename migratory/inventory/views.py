@@ -1,6 +1,7 @@
 """Public pages of the inventory: home, list, detail, countries and regions."""
 
 import json
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -69,16 +70,29 @@ def institution_list():
     pagination = queries.list_institutions(
         filters, page=filters["page"], per_page=per_page
     )
+    countries, regions = queries.all_countries(), queries.all_regions()
+    query = filter_query(filters)
     return render_template(
         "inventory/list.html",
         pagination=pagination,
         filters=filters,
         filter_errors=errors,
+        active_filters=describe_filters(filters, countries, regions),
         category_counts=queries.counts_by_category({**filters, "category": None}),
-        countries=queries.all_countries(),
-        regions=queries.all_regions(),
-        export_formats=EXPORT_FORMATS,
+        countries=countries,
+        regions=regions,
+        export_links={
+            fmt: url_for("inventory.institution_export", fmt=fmt) + query
+            for fmt in EXPORT_FORMATS
+        },
     )
+
+
+def filter_query(filters: dict) -> str:
+    """The query string of the active filters (for links to other views)."""
+    keys = ("q", "country", "region", "category", "topic", "role")
+    query = urlencode({k: filters[k] for k in keys if filters.get(k)})
+    return f"?{query}" if query else ""
 
 
 @bp.get("/institutions/export.<fmt>")
@@ -91,7 +105,7 @@ def institution_export(fmt: str):
     mimetype, extension = EXPORT_FORMATS[fmt]
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=mimetype,
         headers={
             "Content-Disposition": f"attachment; filename=institutions.{extension}"
         },
