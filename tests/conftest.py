@@ -44,6 +44,21 @@ def require_or_skip(available: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the message catalogs, as `make` does, so pytest alone works."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "migratory" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
 @contextmanager
 def scratch_postgres_database(prefix: str = "migratory_test"):
     """A new, empty PostgreSQL database for this run, dropped afterwards.
@@ -56,8 +71,10 @@ def scratch_postgres_database(prefix: str = "migratory_test"):
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(
-            hide_password=False
+        yield (
+            make_url(POSTGRES_URL)
+            .set(database=name)
+            .render_as_string(hide_password=False)
         )
     finally:
         with admin.connect() as connection:
