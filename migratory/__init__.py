@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import Config
+from migratory.search.factory import init_search
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,7 @@ def create_app(config: object | None = None) -> Flask:
     _bind_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    init_search(app)
     return app
 
 
@@ -50,7 +52,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from migratory.cli import inventory_cli, seed_cli
+    from migratory.cli import inventory_cli, search_cli, seed_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(inventory_cli)
+    app.cli.add_command(search_cli)

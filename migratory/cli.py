@@ -132,3 +132,50 @@ def export_command(fmt, output):
         click.echo(f"Wrote {len(body)} bytes to {output}.", err=True)
     else:
         sys.stdout.buffer.write(body)
+
+
+@click.group("search")
+def search_cli():
+    """Maintain the full-text search index."""
+
+
+@search_cli.command("rebuild")
+@click.option("--procs", default=1, show_default=True, help="Indexing processes.")
+@with_appcontext
+def search_rebuild(procs):
+    """Rebuild the index from the database (the source of truth)."""
+    from sqlalchemy.orm import Session
+
+    from migratory.extensions import db
+    from migratory.search.services import published_count, rebuild_index
+
+    started = time.perf_counter()
+    with Session(db.engine) as session:
+        total = published_count(session)
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+        count = rebuild_index(progress=bar.update, procs=procs)
+    seconds = time.perf_counter() - started
+    click.echo(f"Indexed {count} institutions in {seconds:.1f} s.")
+
+
+@search_cli.command("check")
+@click.option("--repair/--no-repair", default=True, show_default=True)
+@with_appcontext
+def search_check(repair):
+    """Report (and repair) differences between the index and the database."""
+    from migratory.search.services import check_index
+
+    check = check_index(repair=repair)
+    for label, ids in (
+        ("missing", check.missing),
+        ("stale", check.stale),
+        ("extra", check.extra),
+    ):
+        shown = ", ".join(map(str, ids[:20])) + (" ..." if len(ids) > 20 else "")
+        click.echo(f"{label}: {len(ids)}" + (f" ({shown})" if ids else ""))
+    if check.ok:
+        click.echo("The index matches the database.")
+    elif repair:
+        click.echo("Repaired.")
+    else:
+        raise SystemExit(1)

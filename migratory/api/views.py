@@ -3,11 +3,14 @@
 from flask import current_app, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from marshmallow.validate import Range
 
 from migratory.extensions import csrf
 from migratory.inventory import queries
 from migratory.inventory.schemas import InstitutionFilterSchema, PublicInstitutionSchema
 from migratory.inventory.services import get_institution
+from migratory.search.querying import has_search_words
+from migratory.search.services import search_institutions, suggest_institutions
 
 blp = Blueprint(
     "api", __name__, url_prefix="/api/v1", description="Inventory of institutions"
@@ -29,23 +32,28 @@ class InstitutionPageSchema(Schema):
 @blp.arguments(InstitutionFilterSchema, location="query")
 @blp.response(200, InstitutionPageSchema)
 def list_institutions(filters):
-    """Published institutions, filtered like the list page, paginated."""
+    """Published institutions, filtered (and searched, with `q`) like the list page."""
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
-    pagination = queries.list_institutions(
-        filters, page=filters["page"], per_page=per_page
-    )
-    next_url = None
-    if pagination.has_next:
-        args = {k: v for k, v in filters.items() if v is not None and k != "page"}
-        next_url = url_for(
-            ".list_institutions", page=pagination.next_num, _external=True, **args
+    if has_search_words(filters.get("q")):
+        found = search_institutions(filters["q"], {**filters, "per_page": per_page})
+        items = [hit.institution for hit in found.hits]
+        total, page, has_next = found.total, found.page, found.page < found.pages
+    else:
+        pagination = queries.list_institutions(
+            filters, page=filters["page"], per_page=per_page
         )
+        items, total, page = pagination.items, pagination.total, pagination.page
+        has_next = pagination.has_next
+    next_url = None
+    if has_next:
+        args = {k: v for k, v in filters.items() if v is not None and k != "page"}
+        next_url = url_for(".list_institutions", page=page + 1, _external=True, **args)
     return {
-        "total": pagination.total,
-        "page": pagination.page,
-        "per_page": pagination.per_page,
+        "total": total,
+        "page": page,
+        "per_page": per_page,
         "next": next_url,
-        "results": pagination.items,
+        "results": items,
     }
 
 
@@ -54,3 +62,87 @@ def list_institutions(filters):
 def get_one(slug):
     """One published institution."""
     return get_institution(slug, published_only=True)
+
+
+class SearchArgsSchema(InstitutionFilterSchema):
+    """Search words plus the list filters."""
+
+
+class SearchHitSchema(Schema):
+    """One ranked result; `snippet` is HTML with <mark> around matched words."""
+
+    slug = fields.String()
+    name = fields.String()
+    acronym = fields.String(allow_none=True)
+    country = fields.String()
+    category = fields.String()
+    score = fields.Float()
+    snippet = fields.String()
+
+
+class SearchPageSchema(Schema):
+    """A page of search results with facet counts of the whole match."""
+
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    results = fields.List(fields.Nested(SearchHitSchema))
+    facets = fields.Dict(keys=fields.String(), values=fields.Dict())
+    suggestion = fields.String(allow_none=True)
+    partial = fields.Boolean()
+
+
+@blp.get("/search")
+@blp.arguments(SearchArgsSchema, location="query")
+@blp.response(200, SearchPageSchema)
+def search(args):
+    """Full-text search; never fails on odd input (an empty result instead)."""
+    page = search_institutions(args.get("q") or "", args)
+    return {
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "results": [
+            {
+                "slug": hit.institution.slug,
+                "name": hit.institution.name,
+                "acronym": hit.institution.acronym,
+                "country": hit.institution.country_code,
+                "category": hit.institution.category,
+                "score": hit.score,
+                "snippet": str(hit.snippet),
+            }
+            for hit in page.hits
+        ],
+        "facets": {
+            name: {value: count for value, _, count in items}
+            for name, items in page.facets.items()
+        },
+        "suggestion": page.suggestion,
+        "partial": page.partial,
+    }
+
+
+class SuggestArgsSchema(Schema):
+    """The start of a name or acronym."""
+
+    q = fields.String(load_default="")
+    limit = fields.Integer(load_default=10, validate=Range(1, 10))
+
+
+class SuggestionSchema(Schema):
+    """An institution name for autocomplete."""
+
+    slug = fields.String()
+    name = fields.String()
+    acronym = fields.String(allow_none=True)
+    country = fields.String(attribute="country_code")
+    url = fields.Function(lambda i: url_for("inventory.detail", slug=i.slug))
+
+
+@blp.get("/search/suggest")
+@blp.arguments(SuggestArgsSchema, location="query")
+@blp.response(200, SuggestionSchema(many=True))
+def suggest(args):
+    """Up to 10 institutions whose name or acronym has a word starting with `q`."""
+    return suggest_institutions(args["q"], limit=args["limit"])

@@ -1,12 +1,14 @@
 """Language choice: ?lang= (remembered in a cookie), then the browser's preference."""
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 LANG_COOKIE = "lang"
 
 
 def select_locale() -> str | None:
     """The locale for this request, among the configured LANGUAGES."""
+    if not has_request_context():  # command line, background work
+        return None
     languages = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in languages:

@@ -1,6 +1,6 @@
 """Read-side queries of the inventory: filtered lists, counts, recent entries."""
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from migratory.core.errors import NotFound
@@ -8,7 +8,6 @@ from migratory.extensions import db
 from migratory.inventory.models import (
     Country,
     Institution,
-    InstitutionName,
     InstitutionTopic,
     Region,
     country_regions,
@@ -22,7 +21,10 @@ SORT_COLUMNS = {
 
 
 def filtered_select(filters: dict, *, status: str = "published") -> Select:
-    """SELECT of institutions matching the list filters (all combinable)."""
+    """SELECT of institutions matching the list filters (all combinable).
+
+    Words (`q`) are the search backend's business, not this query's.
+    """
     query = select(Institution).join(Institution.country)
     if status:
         query = query.where(Institution.status == status)
@@ -48,38 +50,13 @@ def filtered_select(filters: dict, *, status: str = "published") -> Select:
         query = query.where(Institution.is_producer.is_(True))
     elif filters.get("role") == "user":
         query = query.where(Institution.is_user.is_(True))
-    if filters.get("q"):
-        query = query.where(_text_match(filters["q"]))
     return query
-
-
-def _text_match(text: str):
-    """Every word must appear in a name, acronym, city or other-language name."""
-    conditions = []
-    for word in text.split()[:10]:
-        pattern = f"%{_escape_like(word)}%"
-        conditions.append(
-            or_(
-                Institution.name.ilike(pattern, escape="\\"),
-                Institution.acronym.ilike(pattern, escape="\\"),
-                Institution.city.ilike(pattern, escape="\\"),
-                exists().where(
-                    InstitutionName.institution_id == Institution.id,
-                    InstitutionName.name.ilike(pattern, escape="\\"),
-                ),
-            )
-        )
-    return and_(*conditions)
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_institutions(filters: dict, *, page: int = 1, per_page: int = 25):
     """A page of published institutions matching `filters`, sorted as asked."""
     query = filtered_select(filters).order_by(
-        *SORT_COLUMNS[filters.get("sort") or "name"], Institution.id
+        *SORT_COLUMNS.get(filters.get("sort"), SORT_COLUMNS["name"]), Institution.id
     )
     query = query.options(
         selectinload(Institution.topic_links),

@@ -183,13 +183,14 @@ class InstitutionFilterSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(validate=Length(max=200))
+    # Any length is accepted: search reads the first 500 characters.
+    q = fields.String()
     country = fields.String()
     region = fields.String()
     category = fields.String(validate=OneOf(list(CATEGORIES)))
     topic = fields.String(validate=OneOf(list(TOPICS)))
     role = fields.String(validate=OneOf(list(ROLES)))
-    sort = fields.String(load_default="name", validate=OneOf(list(SORTS)))
+    sort = fields.String(validate=OneOf(["relevance", *SORTS]))
     page = fields.Integer(load_default=1, validate=Range(min=1, max=100000))
     per_page = fields.Integer(validate=Range(min=1, max=100))
 

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from marshmallow import ValidationError
 from sqlalchemy import insert, select
 
+from migratory.core.changes import mark_changed
 from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.core.text import normalize_name, unique_slug, website_key
@@ -159,6 +160,7 @@ def insert_institutions(
         Institution.id, sort_by_parameter_order=True
     )
     ids = list(db.session.scalars(statement, records))
+    mark_changed(db.session, ids)
     names, topics, revisions = [], [], []
     for ident, record, data in zip(ids, records, extras, strict=True):
         names += [{"institution_id": ident, **n} for n in data["names"]]

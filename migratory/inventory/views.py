@@ -19,6 +19,8 @@ from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
 from migratory.inventory.schemas import InstitutionFilterSchema
 from migratory.inventory.services import get_institution
 from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
+from migratory.search.querying import has_search_words
+from migratory.search.services import search_all, search_institutions
 
 bp = Blueprint("inventory", __name__)
 
@@ -64,21 +66,31 @@ def home():
 
 @bp.get("/institutions")
 def institution_list():
-    """Filtered, sorted, paginated list of published institutions."""
+    """Published institutions: searched when `q` has words, else filtered and sorted."""
     filters, errors = parse_filters(request.args)
-    per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
-    pagination = queries.list_institutions(
-        filters, page=filters["page"], per_page=per_page
-    )
+    filters["per_page"] = filters.get("per_page") or current_app.config["PER_PAGE"]
     countries, regions = queries.all_countries(), queries.all_regions()
+    if has_search_words(filters.get("q")):
+        search = search_institutions(filters["q"], filters)
+        results, pagination = [(h.institution, h.snippet) for h in search.hits], search
+    else:
+        search = None
+        pagination = queries.list_institutions(
+            filters, page=filters["page"], per_page=filters["per_page"]
+        )
+        results = [(institution, None) for institution in pagination.items]
     query = filter_query(filters)
     return render_template(
         "inventory/list.html",
+        results=results,
         pagination=pagination,
+        search=search,
         filters=filters,
         filter_errors=errors,
         active_filters=describe_filters(filters, countries, regions),
-        category_counts=queries.counts_by_category({**filters, "category": None}),
+        category_counts=None
+        if search
+        else queries.counts_by_category({**filters, "category": None}),
         countries=countries,
         regions=regions,
         export_links={
@@ -101,7 +113,11 @@ def institution_export(fmt: str):
     if fmt not in EXPORT_FORMATS:
         abort(404)
     filters, _ = parse_filters(request.args)
-    body = export_institutions(queries.iter_institutions(filters), fmt)
+    if has_search_words(filters.get("q")):
+        institutions = search_all(filters["q"], filters)
+    else:
+        institutions = queries.iter_institutions(filters)
+    body = export_institutions(institutions, fmt)
     mimetype, extension = EXPORT_FORMATS[fmt]
     return Response(
         body,

@@ -1,0 +1,1 @@
+"""Full-text search behind one interface: Whoosh embedded, PostgreSQL at scale."""

@@ -1,0 +1,89 @@
+"""The search backend interface and the query model every backend understands."""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class WordClause:
+    """One word of the user's query: any of its terms may match.
+
+    `terms` holds (term, weight): the word's own terms weigh 1, spelling
+    corrections less, so exact matches rank first. `prefix` is the folded word
+    for matching the start of names; `exact` the folded word for acronyms.
+    """
+
+    terms: list[tuple[str, float]]
+    prefix: str
+    exact: str
+
+
+@dataclass
+class SearchQuery:
+    """A parsed query with its filters, page and order."""
+
+    clauses: list[WordClause]
+    match_all: bool = True  # every word must match; False: any word
+    country: str | None = None
+    countries: list[str] | None = None  # a region, as its countries
+    category: str | None = None
+    topic: str | None = None
+    role: str | None = None
+    sort: str = "relevance"  # relevance | name | country | updated
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass
+class SearchResult:
+    """Ranked ids of one page, the total, and facet counts of the whole match."""
+
+    total: int
+    ids: list[int]
+    scores: list[float]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class SearchBackend(ABC):
+    """What every search engine offers the search service."""
+
+    @abstractmethod
+    def index(self, documents: Iterable[dict]) -> None:
+        """Add or replace documents (keyed by `id`)."""
+
+    @abstractmethod
+    def remove(self, ids: Iterable[int]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+
+    @abstractmethod
+    def query(self, query: SearchQuery) -> SearchResult:
+        """Ranked, filtered, paginated matches with facet counts."""
+
+    @abstractmethod
+    def suggest(self, prefix: str, limit: int = 10) -> list[int]:
+        """Ids of institutions whose name or acronym has a word starting so."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of documents indexed."""
+
+    @abstractmethod
+    def indexed_ids(self) -> dict[int, float]:
+        """Every indexed id with the `updated` timestamp it was indexed at."""
+
+    @abstractmethod
+    def vocabulary(self) -> list[str]:
+        """Folded words of the index, for spelling correction."""
+
+    def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
+        """Fill an empty index; backends may do this faster than `index`."""
+        for batch in batches:
+            self.index(batch)
+
+    def close(self) -> None:  # noqa: B027  (optional hook)
+        """Release files or connections."""

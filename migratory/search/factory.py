@@ -1,0 +1,23 @@
+"""Choose and create the search backend from the configuration."""
+
+from flask import Flask
+
+BACKENDS = ("whoosh", "postgresql")
+
+
+def init_search(app: Flask) -> None:
+    """Create the configured backend and register the index-follows-commit hooks."""
+    import migratory.search.sync  # noqa: F401  (registers the session events)
+
+    name = app.config["SEARCH_BACKEND"]
+    if name == "whoosh":
+        from migratory.search.whoosh_backend import WhooshBackend
+
+        backend = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+    elif name == "postgresql":
+        from migratory.search.postgres_backend import PostgresBackend
+
+        backend = PostgresBackend(app)
+    else:
+        raise RuntimeError(f"SEARCH_BACKEND must be one of {BACKENDS}, not {name!r}")
+    app.extensions["search"] = backend

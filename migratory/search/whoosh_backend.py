@@ -1,0 +1,323 @@
+"""Whoosh backend: the embedded default, an index folder beside the SQLite file."""
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.query import And, Every, Or, Query, Term
+
+from migratory.search.analysis import terms, transliterate
+from migratory.search.base import SearchBackend, SearchQuery, SearchResult
+from migratory.search.documents import name_words, spelling_words
+from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
+
+logger = logging.getLogger(__name__)
+
+INDEX_NAME = "institutions_v1"  # a new name when the schema changes
+WRITE_LOCK_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
+PREFIX_MIN, PREFIX_MAX = 2, 20
+TEXT_FIELDS = {
+    "name": 4.0,
+    "acronym": 5.0,
+    "names": 3.0,
+    "place": 2.0,
+    "topics_text": 1.5,
+    "category_text": 1.0,
+    "summary": 1.0,
+}
+SORTS = {
+    "name": (["name_sort"], False),
+    "country": (["country_sort", "name_sort"], False),
+    "updated": (["updated"], True),
+}
+
+
+class _TermsTokenizer(Tokenizer):
+    """Turns a value into tokens with a function; positions are term indexes."""
+
+    def __init__(self, function) -> None:
+        self.function = function
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _TermsTokenizer) and other.function == self.function
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, text in enumerate(self.function(value)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+
+
+def _edge_ngrams(text: str) -> list[str]:
+    """Word starts of the names (and their Latin forms), for autocomplete."""
+    grams = []
+    for word in text.split():
+        for form in dict.fromkeys((word, transliterate(word))):
+            grams.extend(
+                form[:n] for n in range(PREFIX_MIN, min(len(form), PREFIX_MAX) + 1)
+            )
+    return grams
+
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+def build_schema() -> Schema:
+    """Fields: analysed text for matching, columns for facets and sorting."""
+    analysed = _TermsTokenizer(terms)
+    fields = {name: TEXT(analyzer=analysed, phrase=False) for name in TEXT_FIELDS}
+    return Schema(
+        id=ID(stored=True, unique=True),
+        acronym_exact=ID(),
+        suggest=TEXT(analyzer=_TermsTokenizer(_edge_ngrams), phrase=False),
+        spell=TEXT(analyzer=_TermsTokenizer(_split), phrase=False),
+        country=ID(sortable=True),
+        category=ID(sortable=True),
+        topics=KEYWORD(),
+        roles=KEYWORD(),
+        topic_mask=NUMERIC(int, bits=32, sortable=True, default=0),
+        name_sort=ID(sortable=True),
+        country_sort=ID(sortable=True),
+        # Microseconds: Whoosh's float columns cannot be sorted (NaN default).
+        updated=NUMERIC(int, bits=64, stored=True, sortable=True, default=0),
+        **fields,
+    )
+
+
+def whoosh_fields(document: dict) -> dict:
+    """A search document as Whoosh field values."""
+    names = name_words(document)
+    fields = {name: document[name] for name in TEXT_FIELDS}
+    fields.update(
+        id=str(document["id"]),
+        acronym_exact=(document["acronym"] or "").casefold() or None,
+        suggest=" ".join(names),
+        spell=" ".join(spelling_words(document)),
+        country=document["country"],
+        category=document["category"],
+        topics=" ".join(document["topics"]),
+        roles=" ".join(document["roles"]),
+        topic_mask=sum(TOPIC_BITS[t] for t in document["topics"]),
+        name_sort=document["name_sort"],
+        country_sort=document["country_sort"],
+        updated=round(document["updated"] * 1_000_000),
+    )
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class WhooshBackend(SearchBackend):
+    """One index folder; one reused searcher per process, refreshed on change."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if whoosh_index.exists_in(self.directory, indexname=INDEX_NAME):
+            self.ix = whoosh_index.open_dir(self.directory, indexname=INDEX_NAME)
+        else:
+            self.ix = whoosh_index.create_in(
+                self.directory, build_schema(), indexname=INDEX_NAME
+            )
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._columns: dict[str, list] = {}
+        self._vocabulary: list[str] | None = None
+
+    # -- reading ---------------------------------------------------------------
+
+    def searcher(self):
+        """The shared searcher, refreshed if the index changed (0.01 ms if not)."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+            else:
+                fresh = self._searcher.refresh()
+                if fresh is not self._searcher:
+                    self._searcher = fresh
+                    self._columns, self._vocabulary = {}, None
+            return self._searcher
+
+    def _column(self, searcher, name: str) -> list:
+        if name not in self._columns:
+            self._columns[name] = list(searcher.reader().column_reader(name))
+        return self._columns[name]
+
+    def query(self, query: SearchQuery) -> SearchResult:
+        searcher = self.searcher()
+        main = self._main_query(query)
+        filters = self._filters(query)
+        combined = And([main, *filters]) if filters else main
+        docnums = list(searcher.docs_for_query(combined))
+        facets = self._facets(searcher, docnums)
+        limit = query.page * query.per_page
+        sortedby, reverse = SORTS.get(query.sort, (None, False))
+        results = searcher.search(
+            main,
+            limit=limit,
+            filter=And(filters) if filters else None,
+            sortedby=sortedby,
+            reverse=reverse,
+        )
+        page = list(results)[limit - query.per_page : limit]
+        return SearchResult(
+            total=len(docnums),
+            ids=[int(hit["id"]) for hit in page],
+            scores=[round(hit.score or 0.0, 4) for hit in page],
+            facets=facets,
+        )
+
+    @staticmethod
+    def _main_query(query: SearchQuery) -> Query:
+        clauses = []
+        for clause in query.clauses:
+            subs = [
+                Term(field, term, boost=boost * weight)
+                for term, weight in clause.terms
+                for field, boost in TEXT_FIELDS.items()
+            ]
+            if len(clause.prefix) >= PREFIX_MIN:
+                subs.append(Term("suggest", clause.prefix[:PREFIX_MAX], boost=0.5))
+            subs.append(Term("acronym_exact", clause.exact, boost=30.0))
+            clauses.append(Or(subs))
+        if not clauses:
+            return Every()
+        return And(clauses) if query.match_all else Or(clauses)
+
+    @staticmethod
+    def _filters(query: SearchQuery) -> list[Query]:
+        filters: list[Query] = []
+        if query.country:
+            filters.append(Term("country", query.country))
+        if query.countries is not None:
+            filters.append(Or([Term("country", c) for c in query.countries]))
+        for field, value in (
+            ("category", query.category),
+            ("topics", query.topic),
+            ("roles", query.role),
+        ):
+            if value:
+                filters.append(Term(field, value))
+        return filters
+
+    def _facets(self, searcher, docnums: list[int]) -> dict[str, dict[str, int]]:
+        """Counts by country, category and topic, read from columns."""
+        countries = self._column(searcher, "country")
+        categories = self._column(searcher, "category")
+        masks = self._column(searcher, "topic_mask")
+        topics: Counter = Counter()
+        for mask, count in Counter(map(masks.__getitem__, docnums)).items():
+            for topic in topics_from_mask(mask):
+                topics[topic] += count
+        return {
+            "country": _decoded(Counter(map(countries.__getitem__, docnums))),
+            "category": _decoded(Counter(map(categories.__getitem__, docnums))),
+            "topic": dict(topics),
+        }
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[int]:
+        parts = [p[:PREFIX_MAX] for p in prefix.split() if len(p) >= PREFIX_MIN]
+        if not parts:
+            return []
+        query = And([Term("suggest", p) for p in parts])
+        results = self.searcher().search(query, limit=limit)
+        return [int(hit["id"]) for hit in results]
+
+    def count(self) -> int:
+        return self.searcher().doc_count()
+
+    def indexed_ids(self) -> dict[int, float]:
+        searcher = self.searcher()
+        return {
+            int(fields["id"]): fields["updated"] / 1_000_000
+            for fields in searcher.all_stored_fields()
+        }
+
+    def vocabulary(self) -> list[str]:
+        searcher = self.searcher()
+        if self._vocabulary is None:
+            self._vocabulary = [
+                term.decode("utf-8") for term in searcher.reader().lexicon("spell")
+            ]
+        return self._vocabulary
+
+    # -- writing ---------------------------------------------------------------
+
+    def _writer(self, **kwargs):
+        # Several worker processes share the folder: wait for the lock rather
+        # than fail (a plain writer raises LockError at once).
+        return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, **kwargs)
+
+    def index(self, documents: Iterable[dict]) -> None:
+        documents = list(documents)
+        if not documents:
+            return
+        with self._writer() as writer:
+            for document in documents:
+                writer.update_document(**whoosh_fields(document))
+
+    def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
+        """Fill an empty index in one writer (rebuilds)."""
+        options = {"procs": procs, "limitmb": 256} if procs > 1 else {"limitmb": 256}
+        writer = self._writer(**options)
+        try:
+            for batch in batches:
+                for document in batch:
+                    writer.add_document(**whoosh_fields(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._writer() as writer:
+            for ident in ids:
+                writer.delete_by_term("id", str(ident))
+
+    def clear(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        self.ix = whoosh_index.create_in(
+            self.directory, build_schema(), indexname=INDEX_NAME
+        )
+        self._columns, self._vocabulary = {}, None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+def _decoded(counter: Counter) -> dict[str, int]:
+    return {
+        (k.decode() if isinstance(k, bytes) else k): v for k, v in counter.items() if k
+    }
