@@ -82,39 +82,53 @@ def scratch_postgres_database(prefix: str = "migratory_test"):
         admin.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory):
-    """Each database the suite runs on."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        return
+def _prepared(url: str, index_dir: str) -> None:
+    """Create the schema and load countries and regions."""
+    app = create_app(TestConfig(url, index_dir))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        load_geography()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory):
+    """A SQLite database with the schema and the geography."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    _prepared(url, str(tmp_path_factory.mktemp("index")))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(tmp_path_factory):
+    """A scratch PostgreSQL database with the schema and the geography."""
     require_or_skip(
         postgres_reachable(POSTGRES_URL),
         f"PostgreSQL is not reachable at {POSTGRES_URL}; set TEST_POSTGRES_URL",
     )
     with scratch_postgres_database() as url:
+        _prepared(url, str(tmp_path_factory.mktemp("index")))
         yield url
 
 
-@pytest.fixture(scope="session")
-def _schema(database_url, tmp_path_factory):
-    """Create the schema and load countries and regions once per database."""
-    app = create_app(TestConfig(database_url, str(tmp_path_factory.mktemp("index"))))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_geography()
-        yield
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request):
+    """Each database the suite runs on."""
+    return request.getfixturevalue(f"{request.param}_url")
 
 
-@pytest.fixture
-def app(database_url, _schema, tmp_path):
-    """A fresh application on a clean inventory (geography kept)."""
-    app = create_app(TestConfig(database_url, str(tmp_path / "index")))
-    yield app
+def make_test_app(database_url: str, index_dir, **settings):
+    """An application on `database_url`; wipe it with `wipe_inventory`."""
+    config = TestConfig(database_url, str(index_dir))
+    for key, value in settings.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+def wipe_inventory(app) -> None:
+    """Delete everything but the geography; release connections and files."""
     with app.app_context():
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):
@@ -122,6 +136,15 @@ def app(database_url, _schema, tmp_path):
                 db.session.execute(table.delete())
         db.session.commit()
         db.engine.dispose()
+    app.extensions["search"].close()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A fresh application on a clean inventory (geography kept)."""
+    app = make_test_app(database_url, tmp_path / "index")
+    yield app
+    wipe_inventory(app)
 
 
 @pytest.fixture

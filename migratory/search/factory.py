@@ -7,6 +7,7 @@ BACKENDS = ("whoosh", "postgresql")
 
 def init_search(app: Flask) -> None:
     """Create the configured backend and register the index-follows-commit hooks."""
+    import migratory.search.models  # noqa: F401  (the PostgreSQL backend's table)
     import migratory.search.sync  # noqa: F401  (registers the session events)
 
     name = app.config["SEARCH_BACKEND"]

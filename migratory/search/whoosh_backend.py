@@ -150,15 +150,18 @@ class WhooshBackend(SearchBackend):
     # -- reading ---------------------------------------------------------------
 
     def searcher(self):
-        """The shared searcher, refreshed if the index changed (0.01 ms if not)."""
+        """The shared searcher, reopened only when the index has changed.
+
+        Checking is a directory listing. (Whoosh's own `refresh()` is not used:
+        in whoosh-reloaded 2.7.5 it fails on a searcher opened on an empty
+        index and carries replaced segments over into the new reader.)
+        """
         with self._lock:
-            if self._searcher is None:
+            if self._searcher is None or not self._searcher.up_to_date():
+                if self._searcher is not None:
+                    self._searcher.close()
                 self._searcher = self.ix.searcher()
-            else:
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._columns, self._vocabulary = {}, None
+                self._columns, self._vocabulary = {}, None
             return self._searcher
 
     def _column(self, searcher, name: str) -> list:

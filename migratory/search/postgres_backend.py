@@ -1,0 +1,286 @@
+"""PostgreSQL backend: for several app servers sharing one database.
+
+Documents are analysed by the same Python analyser as the Whoosh backend
+(stemming, transliteration) and stored as pre-analysed `simple` tsvectors, so
+both backends find and rank alike; GIN indexes serve matching and prefixes,
+pg_trgm the fuzzy fallback of autocomplete.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+
+from flask import Flask
+from sqlalchemy import bindparam, delete, func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import insert
+
+from migratory.search.analysis import terms, transliterate
+from migratory.search.base import SearchBackend, SearchQuery, SearchResult
+from migratory.search.documents import name_words, spelling_words
+from migratory.search.models import SearchDocument
+from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
+
+WEIGHTS = {
+    "A": ("name", "acronym"),
+    "B": ("names",),
+    "C": ("place", "topics_text", "category_text"),
+    "D": ("summary",),
+}
+RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"  # D, C, B, A
+# Exact terms weigh 1, spelling corrections 0.4, an exact acronym most.
+RANK_SQL = (
+    f"ts_rank('{RANK_WEIGHTS}', d.document, to_tsquery('simple', :exact))"
+    f" + 0.4 * ts_rank('{RANK_WEIGHTS}', d.document, to_tsquery('simple', :fuzzy))"
+    " + CASE WHEN d.acronym_exact = ANY(:exacts) THEN 3 ELSE 0 END"
+)
+VOCABULARY_SQL = "SELECT word FROM ts_stat('SELECT spell FROM search_documents')"
+VOCABULARY_TTL = 60.0  # seconds; other processes' new words appear within this
+SORTS = {
+    "name": "d.name_sort, d.institution_id",
+    "country": "d.country_sort, d.name_sort, d.institution_id",
+    "updated": "d.updated DESC, d.institution_id",
+    "relevance": "rank DESC, d.name_sort, d.institution_id",
+}
+
+
+def _tsquery_or(words: Iterable[str], prefix: bool = False) -> str:
+    """A to_tsquery() text OR-ing the words (quoted: no operator gets through)."""
+    suffix = ":*" if prefix else ""
+    quoted = [f"'{w}'{suffix}" for w in dict.fromkeys(words) if w.isalnum()]
+    return " | ".join(quoted)
+
+
+def document_row(document: dict) -> dict:
+    """Column values of one search document (tsvectors as weighted term text)."""
+    weighted = {
+        weight: " ".join(t for field in fields for t in terms(document[field]))
+        for weight, fields in WEIGHTS.items()
+    }
+    names = name_words(document)
+    prefixes = {form for word in names for form in (word, transliterate(word)) if form}
+    return {
+        "institution_id": document["id"],
+        **{f"w{weight}": value for weight, value in weighted.items()},
+        "suggest_text": " ".join(sorted(prefixes)),
+        "spell_text": " ".join(spelling_words(document)),
+        "names_text": " ".join(names),
+        "acronym_exact": (document["acronym"] or "").casefold() or None,
+        "country": document["country"],
+        "category": document["category"],
+        "topics": document["topics"],
+        "roles": document["roles"],
+        "topic_mask": sum(TOPIC_BITS[t] for t in document["topics"]),
+        "name_sort": document["name_sort"],
+        "country_sort": document["country_sort"],
+        "updated": document["updated"],
+    }
+
+
+def _vector(weight: str):
+    """setweight(to_tsvector('simple', :wX), 'X'): the weight must be a "char"."""
+    return func.setweight(
+        func.to_tsvector("simple", bindparam(f"w{weight}")),
+        literal_column(f"'{weight}'"),
+    )
+
+
+class PostgresBackend(SearchBackend):
+    """Search in the application's own PostgreSQL database."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._vocabulary: list[str] | None = None
+        self._vocabulary_at = 0.0
+
+    @property
+    def engine(self):
+        from migratory.extensions import db
+
+        with self.app.app_context():
+            return db.engine
+
+    # -- writing ---------------------------------------------------------------
+
+    def index(self, documents: Iterable[dict]) -> None:
+        rows = [document_row(d) for d in documents]
+        if not rows:
+            return
+        table = SearchDocument.__table__
+        values = {
+            "institution_id": bindparam("institution_id"),
+            "document": _vector("A")
+            .op("||")(_vector("B"))
+            .op("||")(_vector("C"))
+            .op("||")(_vector("D")),
+            "suggest": func.to_tsvector("simple", bindparam("suggest_text")),
+            "spell": func.to_tsvector("simple", bindparam("spell_text")),
+            **{
+                c: bindparam(c)
+                for c in (
+                    "names_text",
+                    "acronym_exact",
+                    "country",
+                    "category",
+                    "topics",
+                    "roles",
+                    "topic_mask",
+                    "name_sort",
+                    "country_sort",
+                    "updated",
+                )
+            },
+        }
+        statement = insert(table).values(values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["institution_id"],
+            set_={c: statement.excluded[c] for c in values if c != "institution_id"},
+        )
+        with self.engine.begin() as connection:
+            connection.execute(statement, rows)
+        self._vocabulary = None
+
+    def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        if ids:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    delete(SearchDocument).where(SearchDocument.institution_id.in_(ids))
+                )
+
+    def clear(self) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(delete(SearchDocument))
+        self._vocabulary = None
+
+    # -- reading ---------------------------------------------------------------
+
+    def query(self, query: SearchQuery) -> SearchResult:
+        where, params = self._where(query)
+        exact = _tsquery_or(t for c in query.clauses for t, w in c.terms if w == 1.0)
+        fuzzy = _tsquery_or(t for c in query.clauses for t, w in c.terms if w < 1.0)
+        params.update(
+            exact=exact or "",
+            fuzzy=fuzzy or "",
+            exacts=[c.exact for c in query.clauses],
+            limit=query.per_page,
+            offset=(query.page - 1) * query.per_page,
+        )
+        rank = RANK_SQL
+        order = SORTS.get(query.sort, SORTS["relevance"])
+        with self.engine.connect() as connection:
+            facet_rows = connection.execute(
+                text(
+                    "SELECT d.country, d.category, d.topic_mask, count(*) "
+                    f"FROM search_documents d WHERE {where} "
+                    "GROUP BY d.country, d.category, d.topic_mask"
+                ),
+                params,
+            ).all()
+            rows = connection.execute(
+                text(
+                    f"SELECT d.institution_id, {rank} AS rank FROM search_documents d "
+                    f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+                ),
+                params,
+            ).all()
+        return SearchResult(
+            total=sum(row[3] for row in facet_rows),
+            ids=[row[0] for row in rows],
+            scores=[round(float(row[1]), 4) for row in rows],
+            facets=_facets(facet_rows),
+        )
+
+    @staticmethod
+    def _where(query: SearchQuery) -> tuple[str, dict]:
+        """SQL condition and parameters for the words and the filters."""
+        conditions, params = [], {}
+        for number, clause in enumerate(query.clauses):
+            params[f"c{number}"] = _tsquery_or(t for t, _ in clause.terms) or ""
+            params[f"p{number}"] = _tsquery_or([clause.prefix], prefix=True) or ""
+            params[f"e{number}"] = clause.exact
+            conditions.append(
+                f"(d.document @@ to_tsquery('simple', :c{number})"
+                f" OR d.suggest @@ to_tsquery('simple', :p{number})"
+                f" OR d.acronym_exact = :e{number})"
+            )
+        joiner = " AND " if query.match_all else " OR "
+        words = f"({joiner.join(conditions)})" if conditions else "TRUE"
+        filters = [words]
+        if query.country:
+            filters.append("d.country = :country")
+            params["country"] = query.country
+        if query.countries is not None:
+            filters.append("d.country = ANY(:countries)")
+            params["countries"] = query.countries
+        if query.category:
+            filters.append("d.category = :category")
+            params["category"] = query.category
+        if query.topic:
+            filters.append(":topic = ANY(d.topics)")
+            params["topic"] = query.topic
+        if query.role:
+            filters.append(":role = ANY(d.roles)")
+            params["role"] = query.role
+        return " AND ".join(filters), params
+
+    def suggest(self, prefix: str, limit: int = 10) -> list[int]:
+        parts = [p for p in prefix.split() if p]
+        if not parts:
+            return []
+        tsquery = " & ".join(f"'{p}':*" for p in parts if p.isalnum()) or ""
+        with self.engine.connect() as connection:
+            ids = connection.scalars(
+                select(SearchDocument.institution_id)
+                .where(
+                    SearchDocument.suggest.op("@@")(func.to_tsquery("simple", tsquery))
+                )
+                .order_by(
+                    func.length(SearchDocument.name_sort), SearchDocument.name_sort
+                )
+                .limit(limit)
+            ).all()
+            if not ids:  # a typo: the nearest names by trigram similarity
+                ids = connection.scalars(
+                    select(SearchDocument.institution_id)
+                    .where(SearchDocument.names_text.op("%")(prefix))
+                    .order_by(func.similarity(SearchDocument.names_text, prefix).desc())
+                    .limit(limit)
+                ).all()
+        return list(ids)
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(func.count()).select_from(SearchDocument))
+
+    def indexed_ids(self) -> dict[int, float]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(SearchDocument.institution_id, SearchDocument.updated)
+            )
+            return dict(rows.all())
+
+    def vocabulary(self) -> list[str]:
+        if (
+            self._vocabulary is None
+            or time.monotonic() - self._vocabulary_at > VOCABULARY_TTL
+        ):
+            with self.engine.connect() as connection:
+                self._vocabulary = list(connection.scalars(text(VOCABULARY_SQL)))
+            self._vocabulary_at = time.monotonic()
+        return self._vocabulary
+
+
+def _facets(rows) -> dict[str, dict[str, int]]:
+    countries: Counter = Counter()
+    categories: Counter = Counter()
+    topics: Counter = Counter()
+    for country, category, mask, count in rows:
+        countries[country] += count
+        categories[category] += count
+        for topic in topics_from_mask(mask):
+            topics[topic] += count
+    return {
+        "country": dict(countries),
+        "category": dict(categories),
+        "topic": dict(topics),
+    }
