@@ -6,8 +6,8 @@ Create Date: 2026-11-22 00:04:20.360130
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
