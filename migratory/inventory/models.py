@@ -37,6 +37,8 @@ class Country(Base):
     name_ru: Mapped[str | None] = mapped_column(String(120))
     is_unece_member: Mapped[bool] = mapped_column(default=True)
     is_speca: Mapped[bool] = mapped_column(default=False)
+    # Other names people search by ("Russia", "Россия", "USA"), ";"-separated.
+    aliases: Mapped[str | None] = mapped_column(Text)
 
     regions: Mapped[list["Region"]] = relationship(
         secondary=country_regions, back_populates="countries", order_by="Region.name_en"

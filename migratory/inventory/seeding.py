@@ -50,6 +50,7 @@ def load_geography(seed_dir: Path = SEED_DIR) -> tuple[int, int]:
             m49=row["m49"],
             name_en=row["name_en"],
             name_ru=row["name_ru"],
+            aliases=row.get("aliases") or None,
             is_unece_member=row["unece_member"] == "true",
             is_speca=row["speca"] == "true",
         )

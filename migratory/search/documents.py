@@ -43,7 +43,11 @@ def institution_document(institution: Institution) -> dict:
         "acronym": institution.acronym or "",
         "names": names,
         "place": " ".join(
-            filter(None, [institution.city, country.name_en, country.name_ru])
+            filter(
+                None,
+                [institution.city, country.name_en, country.name_ru]
+                + (country.aliases or "").split(";"),
+            )
         ),
         "topics_text": " ".join(TOPIC_WORDS[t] for t in institution.topics),
         "category_text": CATEGORY_WORDS[institution.category],

@@ -189,7 +189,8 @@ class WhooshBackend(SearchBackend):
         return SearchResult(
             total=len(docnums),
             ids=[int(hit["id"]) for hit in page],
-            scores=[round(hit.score or 0.0, 4) for hit in page],
+            # Sorted by a column, a hit's "score" is its sort key: report 0.
+            scores=[0.0 if sortedby else round(hit.score or 0.0, 4) for hit in page],
             facets=facets,
         )
 
