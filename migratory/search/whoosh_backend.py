@@ -165,8 +165,12 @@ class WhooshBackend(SearchBackend):
             return self._searcher
 
     def _column(self, searcher, name: str) -> list:
+        """A column's values by document number, read once per searcher."""
         if name not in self._columns:
-            self._columns[name] = list(searcher.reader().column_reader(name))
+            reader = searcher.reader()
+            # An empty index has no columns at all.
+            has = searcher.doc_count_all() and reader.has_column(name)
+            self._columns[name] = list(reader.column_reader(name)) if has else []
         return self._columns[name]
 
     def query(self, query: SearchQuery) -> SearchResult:
