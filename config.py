@@ -28,6 +28,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    # Index each committed change at once; "0" for bulk loads followed by
+    # `flask search rebuild`.
+    SEARCH_INDEX_ON_COMMIT = os.environ.get("SEARCH_INDEX_ON_COMMIT", "1") == "1"
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
     GEOCODER = os.environ.get("GEOCODER", "gazetteer")
     MAP_TILES = os.environ.get("MAP_TILES", "openstreetmap")

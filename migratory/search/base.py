@@ -17,6 +17,8 @@ class WordClause:
     terms: list[tuple[str, float]]
     prefix: str
     exact: str
+    # Fields the word names a value of: {"country": {"KZ"}, "topics": {...}}
+    concepts: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass

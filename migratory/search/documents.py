@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from migratory.inventory.models import Institution
-from migratory.search.analysis import terms, words
+from migratory.search.analysis import words
 
-# English labels (not lazy: the index must not depend on the reader's language).
+# Words naming each topic and category in English and Russian (not the lazy
+# labels: what matches must not depend on the reader's language).
 TOPIC_WORDS = {
     "labour-migration": "labour labor migration трудовая миграция",
     "remittances": "remittances денежные переводы",
@@ -42,15 +43,7 @@ def institution_document(institution: Institution) -> dict:
         "name": institution.name,
         "acronym": institution.acronym or "",
         "names": names,
-        "place": " ".join(
-            filter(
-                None,
-                [institution.city, country.name_en, country.name_ru]
-                + (country.aliases or "").split(";"),
-            )
-        ),
-        "topics_text": " ".join(TOPIC_WORDS[t] for t in institution.topics),
-        "category_text": CATEGORY_WORDS[institution.category],
+        "city": institution.city or "",
         "summary": institution.summary or "",
         "country": institution.country_code,
         "category": institution.category,
@@ -70,15 +63,8 @@ def name_words(document: dict) -> list[str]:
 
 def spelling_words(document: dict) -> list[str]:
     """Folded words a query may be corrected to (numbers left out)."""
-    text = " ".join(
-        document[k] for k in ("name", "acronym", "names", "place", "topics_text")
-    )
+    text = " ".join(document[k] for k in ("name", "acronym", "names", "city"))
     return [w for w in dict.fromkeys(words(text)) if not w.isdigit()]
-
-
-def document_terms(document: dict, field: str) -> list[str]:
-    """Search terms of one text field of a document."""
-    return terms(document[field])
 
 
 def load_documents(ids: Iterable[int], session) -> tuple[list[dict], list[int]]:

@@ -20,12 +20,7 @@ from migratory.search.documents import name_words, spelling_words
 from migratory.search.models import SearchDocument
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
 
-WEIGHTS = {
-    "A": ("name", "acronym"),
-    "B": ("names",),
-    "C": ("place", "topics_text", "category_text"),
-    "D": ("summary",),
-}
+WEIGHTS = {"A": ("name", "acronym"), "B": ("names",), "C": ("city",), "D": ("summary",)}
 RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"  # D, C, B, A
 # Exact terms weigh 1, spelling corrections 0.4, an exact acronym most.
 RANK_SQL = (
@@ -33,6 +28,12 @@ RANK_SQL = (
     f" + 0.4 * ts_rank('{RANK_WEIGHTS}', d.document, to_tsquery('simple', :fuzzy))"
     " + CASE WHEN d.acronym_exact = ANY(:exacts) THEN 3 ELSE 0 END"
 )
+# A query word naming a country, topic or category matches that field.
+CONCEPT_SQL = {
+    "country": "d.country = ANY(:country{n})",
+    "category": "d.category = ANY(:category{n})",
+    "topics": "d.topics && CAST(:topics{n} AS VARCHAR(40)[])",
+}
 VOCABULARY_SQL = "SELECT word FROM ts_stat('SELECT spell FROM search_documents')"
 VOCABULARY_TTL = 60.0  # seconds; other processes' new words appear within this
 SORTS = {
@@ -198,10 +199,16 @@ class PostgresBackend(SearchBackend):
             params[f"c{number}"] = _tsquery_or(t for t, _ in clause.terms) or ""
             params[f"p{number}"] = _tsquery_or([clause.prefix], prefix=True) or ""
             params[f"e{number}"] = clause.exact
+            concepts = "".join(
+                f" OR {CONCEPT_SQL[field].format(n=number)}"
+                for field in clause.concepts
+            )
+            for field, values in clause.concepts.items():
+                params[f"{field}{number}"] = sorted(values)
             conditions.append(
                 f"(d.document @@ to_tsquery('simple', :c{number})"
                 f" OR d.suggest @@ to_tsquery('simple', :p{number})"
-                f" OR d.acronym_exact = :e{number})"
+                f" OR d.acronym_exact = :e{number}{concepts})"
             )
         joiner = " AND " if query.match_all else " OR "
         words = f"({joiner.join(conditions)})" if conditions else "TRUE"

@@ -42,7 +42,9 @@ class ParsedQuery:
     words: list[str]
 
 
-def parse_query(text: str, corrector: Corrector | None = None) -> ParsedQuery:
+def parse_query(
+    text: str, corrector: Corrector | None = None, concepts: dict | None = None
+) -> ParsedQuery:
     """Clauses for every word of `text`; nothing a person types can make it fail.
 
     Query syntax is not interpreted: quotes, parentheses, operators and control
@@ -60,7 +62,11 @@ def parse_query(text: str, corrector: Corrector | None = None) -> ParsedQuery:
                 for term in word_terms(candidate)
                 if term not in known
             ]
-        clauses.append(WordClause(terms=terms, prefix=word, exact=word))
+        named: dict[str, set[str]] = {}
+        for term, _ in terms:
+            for field, values in (concepts or {}).get(term, {}).items():
+                named.setdefault(field, set()).update(values)
+        clauses.append(WordClause(terms=terms, prefix=word, exact=word, concepts=named))
     return ParsedQuery(clauses=clauses, corrections=corrections, words=typed)
 
 

@@ -13,6 +13,7 @@ from migratory.extensions import db
 from migratory.inventory.models import Country, Institution, Region
 from migratory.inventory.vocab import CATEGORIES, TOPICS
 from migratory.search.base import SearchBackend, SearchQuery
+from migratory.search.concepts import build_concepts
 from migratory.search.documents import institution_document, load_documents
 from migratory.search.querying import Corrector, did_you_mean, parse_query
 from migratory.search.snippets import make_snippet
@@ -56,19 +57,27 @@ class SearchPage:
 _correctors: dict[int, Corrector] = {}
 
 
+def _concepts() -> tuple[dict, list[str]]:
+    """Country, region, topic and category words, built once per application."""
+    if "search_concepts" not in current_app.extensions:
+        current_app.extensions["search_concepts"] = build_concepts()
+    return current_app.extensions["search_concepts"]
+
+
 def _corrector(backend: SearchBackend) -> Corrector:
+    """Corrections from the index's words and the concept words."""
     vocabulary = backend.vocabulary()
     key = id(vocabulary)
     if key not in _correctors:
         _correctors.clear()
-        _correctors[key] = Corrector(vocabulary)
+        _correctors[key] = Corrector(sorted(set(vocabulary) | set(_concepts()[1])))
     return _correctors[key]
 
 
 def search_institutions(text: str, filters: dict) -> SearchPage:
     """Ranked published institutions matching `text` and the list filters."""
     backend = get_backend()
-    parsed = parse_query(text, _corrector(backend))
+    parsed = parse_query(text, _corrector(backend), _concepts()[0])
     query = SearchQuery(
         clauses=parsed.clauses,
         country=filters.get("country"),
@@ -201,7 +210,6 @@ def _published_batches(session: Session, progress=None) -> Iterator[list[dict]]:
         if progress:
             progress(len(batch))
         yield batch
-        session.expunge_all()
 
 
 def published_count(session: Session) -> int:

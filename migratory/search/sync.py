@@ -35,6 +35,8 @@ def _index_committed(session: Session) -> None:
     ids = session.info.pop(CHANGED_INSTITUTIONS, None)
     if not ids or not has_app_context() or "search" not in current_app.extensions:
         return
+    if not current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
+        return
     from migratory.search.services import reindex
 
     try:

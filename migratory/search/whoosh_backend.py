@@ -6,30 +6,28 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, Every, Or, Query, Term
 
-from migratory.search.analysis import terms, transliterate
+from migratory.search.analysis import terms
 from migratory.search.base import SearchBackend, SearchQuery, SearchResult
 from migratory.search.documents import name_words, spelling_words
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
 
 logger = logging.getLogger(__name__)
 
-INDEX_NAME = "institutions_v1"  # a new name when the schema changes
+INDEX_NAME = "institutions_v3"  # a new name when the schema changes
 WRITE_LOCK_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
-PREFIX_MIN, PREFIX_MAX = 2, 20
-TEXT_FIELDS = {
-    "name": 4.0,
-    "acronym": 5.0,
-    "names": 3.0,
-    "place": 2.0,
-    "topics_text": 1.5,
-    "category_text": 1.0,
-    "summary": 1.0,
-}
+PREFIX_MIN, PREFIX_MAX = 2, 12
+# Two matching fields, not one per source field: every sub-query of a word is a
+# matcher Whoosh steps through in Python, so fewer is faster. Names rank first.
+TEXT_FIELDS = {"title": 4.0, "body": 1.0}
+TITLE_SOURCES = ("name", "acronym", "names")
+BODY_SOURCES = ("city", "summary")
+CONCEPT_BOOST = 1.5
 SORTS = {
     "name": (["name_sort"], False),
     "country": (["country_sort", "name_sort"], False),
@@ -73,13 +71,12 @@ class _TermsTokenizer(Tokenizer):
 
 
 def _edge_ngrams(text: str) -> list[str]:
-    """Word starts of the names (and their Latin forms), for autocomplete."""
+    """Word starts of the names and acronym, for autocomplete."""
     grams = []
     for word in text.split():
-        for form in dict.fromkeys((word, transliterate(word))):
-            grams.extend(
-                form[:n] for n in range(PREFIX_MIN, min(len(form), PREFIX_MAX) + 1)
-            )
+        grams.extend(
+            word[:n] for n in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1)
+        )
     return grams
 
 
@@ -112,7 +109,10 @@ def build_schema() -> Schema:
 def whoosh_fields(document: dict) -> dict:
     """A search document as Whoosh field values."""
     names = name_words(document)
-    fields = {name: document[name] for name in TEXT_FIELDS}
+    fields = {
+        "title": " ".join(document[k] for k in TITLE_SOURCES),
+        "body": " ".join(document[k] for k in BODY_SOURCES),
+    }
     fields.update(
         id=str(document["id"]),
         acronym_exact=(document["acronym"] or "").casefold() or None,
@@ -128,6 +128,21 @@ def whoosh_fields(document: dict) -> dict:
         updated=round(document["updated"] * 1_000_000),
     )
     return {k: v for k, v in fields.items() if v is not None}
+
+
+class _RecordingCollector(collectors.WrappingCollector):
+    """Keeps the top hits as its child does, and notes every matching document.
+
+    The facets are then counted from those numbers, in the same pass that ranks.
+    """
+
+    def prepare(self, top_searcher, q, context) -> None:
+        super().prepare(top_searcher, q, context)
+        self.docnums: list[int] = []
+
+    def collect(self, sub_docnum: int):
+        self.docnums.append(self.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
 
 
 class WhooshBackend(SearchBackend):
@@ -174,28 +189,34 @@ class WhooshBackend(SearchBackend):
         return self._columns[name]
 
     def query(self, query: SearchQuery) -> SearchResult:
+        """One pass over the matches: ranks the page and records every match."""
         searcher = self.searcher()
-        main = self._main_query(query)
         filters = self._filters(query)
-        combined = And([main, *filters]) if filters else main
-        docnums = list(searcher.docs_for_query(combined))
-        facets = self._facets(searcher, docnums)
         limit = query.page * query.per_page
         sortedby, reverse = SORTS.get(query.sort, (None, False))
-        results = searcher.search(
-            main,
-            limit=limit,
-            filter=And(filters) if filters else None,
-            sortedby=sortedby,
-            reverse=reverse,
+        # No block-quality skipping nor matcher pruning: every match is counted.
+        ranker = (
+            collectors.SortingCollector(sortedby, limit=limit, reverse=reverse)
+            if sortedby
+            else collectors.TopCollector(limit=limit, usequality=False, replace=0)
         )
-        page = list(results)[limit - query.per_page : limit]
+        recorder = _RecordingCollector(ranker)
+        # The filter wraps the recorder, so that only allowed documents count.
+        collector = (
+            collectors.FilterCollector(recorder, allow=And(filters))
+            if filters
+            else recorder
+        )
+        searcher.search_with_collector(self._main_query(query), collector)
+        results = collector.results()
+        start = limit - query.per_page
+        page = [results[i] for i in range(start, min(limit, results.scored_length()))]
         return SearchResult(
-            total=len(docnums),
+            total=len(recorder.docnums),
             ids=[int(hit["id"]) for hit in page],
             # Sorted by a column, a hit's "score" is its sort key: report 0.
             scores=[0.0 if sortedby else round(hit.score or 0.0, 4) for hit in page],
-            facets=facets,
+            facets=self._facets(searcher, recorder.docnums),
         )
 
     @staticmethod
@@ -207,6 +228,11 @@ class WhooshBackend(SearchBackend):
                 for term, weight in clause.terms
                 for field, boost in TEXT_FIELDS.items()
             ]
+            subs.extend(
+                Term(field, value, boost=CONCEPT_BOOST)
+                for field, values in clause.concepts.items()
+                for value in sorted(values)
+            )
             if len(clause.prefix) >= PREFIX_MIN:
                 subs.append(Term("suggest", clause.prefix[:PREFIX_MAX], boost=0.5))
             subs.append(Term("acronym_exact", clause.exact, boost=30.0))
@@ -289,7 +315,9 @@ class WhooshBackend(SearchBackend):
 
     def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
         """Fill an empty index in one writer (rebuilds)."""
-        options = {"procs": procs, "limitmb": 256} if procs > 1 else {"limitmb": 256}
+        options = {"limitmb": 256}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
         writer = self._writer(**options)
         try:
             for batch in batches:
