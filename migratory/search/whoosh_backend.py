@@ -1,12 +1,12 @@
 """Whoosh backend: the embedded default, an index folder beside the SQLite file."""
 
+import heapq
 import logging
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
@@ -16,6 +16,7 @@ from migratory.search.analysis import terms
 from migratory.search.base import SearchBackend, SearchQuery, SearchResult
 from migratory.search.documents import name_words, spelling_words
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
+from migratory.search.whoosh_sets import PostingSets
 
 logger = logging.getLogger(__name__)
 
@@ -130,21 +131,6 @@ def whoosh_fields(document: dict) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class _RecordingCollector(collectors.WrappingCollector):
-    """Keeps the top hits as its child does, and notes every matching document.
-
-    The facets are then counted from those numbers, in the same pass that ranks.
-    """
-
-    def prepare(self, top_searcher, q, context) -> None:
-        super().prepare(top_searcher, q, context)
-        self.docnums: list[int] = []
-
-    def collect(self, sub_docnum: int):
-        self.docnums.append(self.offset + sub_docnum)
-        return self.child.collect(sub_docnum)
-
-
 class WhooshBackend(SearchBackend):
     """One index folder; one reused searcher per process, refreshed on change."""
 
@@ -161,6 +147,7 @@ class WhooshBackend(SearchBackend):
         self._searcher = None
         self._columns: dict[str, list] = {}
         self._vocabulary: list[str] | None = None
+        self._posting_sets: tuple | None = None
 
     # -- reading ---------------------------------------------------------------
 
@@ -189,35 +176,50 @@ class WhooshBackend(SearchBackend):
         return self._columns[name]
 
     def query(self, query: SearchQuery) -> SearchResult:
-        """One pass over the matches: ranks the page and records every match."""
+        """Match set from posting blocks; the page ranked by Whoosh or a column."""
         searcher = self.searcher()
-        filters = self._filters(query)
+        matched = self._sets(searcher).match(query, searcher.reader().all_doc_ids)
         limit = query.page * query.per_page
-        sortedby, reverse = SORTS.get(query.sort, (None, False))
-        # No block-quality skipping nor matcher pruning: every match is counted.
-        ranker = (
-            collectors.SortingCollector(sortedby, limit=limit, reverse=reverse)
-            if sortedby
-            else collectors.TopCollector(limit=limit, usequality=False, replace=0)
-        )
-        recorder = _RecordingCollector(ranker)
-        # The filter wraps the recorder, so that only allowed documents count.
-        collector = (
-            collectors.FilterCollector(recorder, allow=And(filters))
-            if filters
-            else recorder
-        )
-        searcher.search_with_collector(self._main_query(query), collector)
-        results = collector.results()
         start = limit - query.per_page
-        page = [results[i] for i in range(start, min(limit, results.scored_length()))]
+        if query.sort in SORTS:
+            docnums, scores = self._sorted_page(
+                searcher, matched, query.sort, start, limit
+            )
+        elif matched:
+            results = searcher.search(
+                self._main_query(query), limit=limit, filter=matched
+            )
+            hits = [
+                results[i] for i in range(start, min(limit, results.scored_length()))
+            ]
+            docnums = [hit.docnum for hit in hits]
+            scores = [round(hit.score or 0.0, 4) for hit in hits]
+        else:
+            docnums, scores = [], []
         return SearchResult(
-            total=len(recorder.docnums),
-            ids=[int(hit["id"]) for hit in page],
-            # Sorted by a column, a hit's "score" is its sort key: report 0.
-            scores=[0.0 if sortedby else round(hit.score or 0.0, 4) for hit in page],
-            facets=self._facets(searcher, recorder.docnums),
+            total=len(matched),
+            ids=[int(searcher.stored_fields(d)["id"]) for d in docnums],
+            scores=scores,
+            facets=self._facets(searcher, matched),
         )
+
+    def _sorted_page(self, searcher, matched, sort, start, limit):
+        """A page of the matches in column order (no scores)."""
+        fields, reverse = SORTS[sort]
+        columns = [self._column(searcher, f) for f in fields]
+        if len(columns) == 1:
+            key = columns[0].__getitem__
+        else:
+            key = lambda d: tuple(c[d] for c in columns)  # noqa: E731
+        pick = heapq.nlargest if reverse else heapq.nsmallest
+        docnums = pick(limit, matched, key=key)[start:]
+        return docnums, [0.0] * len(docnums)
+
+    def _sets(self, searcher) -> PostingSets:
+        if self._posting_sets is None or self._posting_sets[0] is not searcher:
+            sets = PostingSets(searcher, tuple(TEXT_FIELDS), PREFIX_MAX)
+            self._posting_sets = (searcher, sets)
+        return self._posting_sets[1]
 
     @staticmethod
     def _main_query(query: SearchQuery) -> Query:
@@ -241,23 +243,7 @@ class WhooshBackend(SearchBackend):
             return Every()
         return And(clauses) if query.match_all else Or(clauses)
 
-    @staticmethod
-    def _filters(query: SearchQuery) -> list[Query]:
-        filters: list[Query] = []
-        if query.country:
-            filters.append(Term("country", query.country))
-        if query.countries is not None:
-            filters.append(Or([Term("country", c) for c in query.countries]))
-        for field, value in (
-            ("category", query.category),
-            ("topics", query.topic),
-            ("roles", query.role),
-        ):
-            if value:
-                filters.append(Term(field, value))
-        return filters
-
-    def _facets(self, searcher, docnums: list[int]) -> dict[str, dict[str, int]]:
+    def _facets(self, searcher, docnums) -> dict[str, dict[str, int]]:
         """Counts by country, category and topic, read from columns."""
         countries = self._column(searcher, "country")
         categories = self._column(searcher, "category")
