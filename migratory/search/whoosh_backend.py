@@ -10,25 +10,24 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.query import And, Every, Or, Query, Term
+from whoosh.query import And, Term
 
 from migratory.search.analysis import terms
 from migratory.search.base import SearchBackend, SearchQuery, SearchResult
 from migratory.search.documents import name_words, spelling_words
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
-from migratory.search.whoosh_sets import PostingSets
+from migratory.search.whoosh_sets import PostingSets, rank
 
 logger = logging.getLogger(__name__)
 
-INDEX_NAME = "institutions_v3"  # a new name when the schema changes
+INDEX_NAME = "institutions_v4"  # a new name when the schema changes
 WRITE_LOCK_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
 PREFIX_MIN, PREFIX_MAX = 2, 12
 # Two matching fields, not one per source field: every sub-query of a word is a
 # matcher Whoosh steps through in Python, so fewer is faster. Names rank first.
-TEXT_FIELDS = {"title": 4.0, "body": 1.0}
+TEXT_FIELDS = ("title", "body")  # weights: see whoosh_sets.rank
 TITLE_SOURCES = ("name", "acronym", "names")
 BODY_SOURCES = ("city", "summary")
-CONCEPT_BOOST = 1.5
 SORTS = {
     "name": (["name_sort"], False),
     "country": (["country_sort", "name_sort"], False),
@@ -99,6 +98,7 @@ def build_schema() -> Schema:
         topics=KEYWORD(),
         roles=KEYWORD(),
         topic_mask=NUMERIC(int, bits=32, sortable=True, default=0),
+        title_len=NUMERIC(int, bits=16, sortable=True, default=1),
         name_sort=ID(sortable=True),
         country_sort=ID(sortable=True),
         # Microseconds: Whoosh's float columns cannot be sorted (NaN default).
@@ -124,6 +124,7 @@ def whoosh_fields(document: dict) -> dict:
         topics=" ".join(document["topics"]),
         roles=" ".join(document["roles"]),
         topic_mask=sum(TOPIC_BITS[t] for t in document["topics"]),
+        title_len=max(1, len(terms(fields["title"]))),
         name_sort=document["name_sort"],
         country_sort=document["country_sort"],
         updated=round(document["updated"] * 1_000_000),
@@ -176,7 +177,7 @@ class WhooshBackend(SearchBackend):
         return self._columns[name]
 
     def query(self, query: SearchQuery) -> SearchResult:
-        """Match set from posting blocks; the page ranked by Whoosh or a column."""
+        """Match set from posting blocks; the page ranked on sets or by a column."""
         searcher = self.searcher()
         matched = self._sets(searcher).match(query, searcher.reader().all_doc_ids)
         limit = query.page * query.per_page
@@ -185,17 +186,13 @@ class WhooshBackend(SearchBackend):
             docnums, scores = self._sorted_page(
                 searcher, matched, query.sort, start, limit
             )
-        elif matched:
-            results = searcher.search(
-                self._main_query(query), limit=limit, filter=matched
-            )
-            hits = [
-                results[i] for i in range(start, min(limit, results.scored_length()))
-            ]
-            docnums = [hit.docnum for hit in hits]
-            scores = [round(hit.score or 0.0, 4) for hit in hits]
-        else:
-            docnums, scores = [], []
+        elif query.clauses:
+            lengths = self._column(searcher, "title_len")
+            ranked = rank(self._sets(searcher), query, matched, lengths, limit)[start:]
+            docnums = [doc for doc, _ in ranked]
+            scores = [round(score, 4) for _, score in ranked]
+        else:  # filters only: in name order
+            docnums, scores = self._sorted_page(searcher, matched, "name", start, limit)
         return SearchResult(
             total=len(matched),
             ids=[int(searcher.stored_fields(d)["id"]) for d in docnums],
@@ -217,31 +214,9 @@ class WhooshBackend(SearchBackend):
 
     def _sets(self, searcher) -> PostingSets:
         if self._posting_sets is None or self._posting_sets[0] is not searcher:
-            sets = PostingSets(searcher, tuple(TEXT_FIELDS), PREFIX_MAX)
+            sets = PostingSets(searcher, TEXT_FIELDS, PREFIX_MAX)
             self._posting_sets = (searcher, sets)
         return self._posting_sets[1]
-
-    @staticmethod
-    def _main_query(query: SearchQuery) -> Query:
-        clauses = []
-        for clause in query.clauses:
-            subs = [
-                Term(field, term, boost=boost * weight)
-                for term, weight in clause.terms
-                for field, boost in TEXT_FIELDS.items()
-            ]
-            subs.extend(
-                Term(field, value, boost=CONCEPT_BOOST)
-                for field, values in clause.concepts.items()
-                for value in sorted(values)
-            )
-            if len(clause.prefix) >= PREFIX_MIN:
-                subs.append(Term("suggest", clause.prefix[:PREFIX_MAX], boost=0.5))
-            subs.append(Term("acronym_exact", clause.exact, boost=30.0))
-            clauses.append(Or(subs))
-        if not clauses:
-            return Every()
-        return And(clauses) if query.match_all else Or(clauses)
 
     def _facets(self, searcher, docnums) -> dict[str, dict[str, int]]:
         """Counts by country, category and topic, read from columns."""

@@ -6,6 +6,8 @@ and combining them with set operations costs well under one. Ranking still
 uses Whoosh's scorer, restricted to the set and free to skip low blocks.
 """
 
+import heapq
+import math
 from collections import OrderedDict
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -110,3 +112,67 @@ class PostingSets:
             if value:
                 found.append((field, [value]))
         return found
+
+
+# Weights of the ways a word can match, before inverse document frequency.
+ACRONYM_WEIGHT, TITLE_WEIGHT, BODY_WEIGHT = 30.0, 4.0, 1.0
+CONCEPT_WEIGHT, PREFIX_WEIGHT = 1.5, 0.5
+
+
+def rank(
+    sets: PostingSets, query: SearchQuery, matched: set[int], title_lengths, limit: int
+) -> list[tuple[int, float]]:
+    """The best `limit` matches by a BM25-like score computed on sets.
+
+    Each query word adds the best of its ways of matching a document: as an
+    acronym, in a title (names), as a country/topic/category, as a name
+    prefix, or in the body; each weighted by the rarity of what matched.
+    Title matches are damped for long titles, as BM25 does.
+    """
+    total = max(len(title_lengths), 1)
+    average = (sum(title_lengths) / total) if title_lengths else 1.0
+    scores: dict[int, float] = {}
+    for clause in query.clauses:
+        best: dict[int, float] = {}
+        for found, weight, is_title in _components(sets, clause):
+            hits = found & matched if len(found) > len(matched) else found
+            if not hits:
+                continue
+            value = weight * _idf(len(found), total)
+            for doc in hits:
+                if doc not in matched:
+                    continue
+                score = value
+                if is_title:
+                    score /= 0.5 + 0.5 * title_lengths[doc] / average
+                if score > best.get(doc, 0.0):
+                    best[doc] = score
+        for doc, score in best.items():
+            scores[doc] = scores.get(doc, 0.0) + score
+    # Ties go to the shorter title: "World Bank" before a long namesake.
+    return heapq.nlargest(
+        limit, scores.items(), key=lambda item: (item[1], -title_lengths[item[0]])
+    )
+
+
+def _idf(df: int, total: int) -> float:
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def _components(sets: PostingSets, clause: WordClause):
+    """(documents, weight, is_title) for each way the word can match."""
+    yield sets.term("acronym_exact", clause.exact), ACRONYM_WEIGHT, False
+    for term, weight in clause.terms:
+        yield sets.term("title", term), TITLE_WEIGHT * weight, True
+        yield sets.term("body", term), BODY_WEIGHT * weight, False
+    for field, values in clause.concepts.items():
+        found: set[int] = set()
+        for value in values:
+            found |= sets.term(field, value)
+        yield frozenset(found), CONCEPT_WEIGHT, False
+    if len(clause.prefix) >= 2:
+        yield (
+            sets.term("suggest", clause.prefix[: sets.prefix_max]),
+            PREFIX_WEIGHT,
+            True,
+        )
