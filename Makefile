@@ -29,6 +29,7 @@ translations: $(VENV)/.runtime
 setup: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
+	$(FLASK) search check
 
 ## run: set up, then serve on http://127.0.0.1:5000
 run: setup

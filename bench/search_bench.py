@@ -188,7 +188,8 @@ def scenario(size: int, backend: str, url: str | None) -> dict:
         result.update(measure_queries(url, backend, instance))
     label = f"{backend} {size}"
     print(
-        f"{label}: rebuild {result['rebuild_s']} s ({result['rebuild_docs_per_s']} docs/s), "
+        f"{label}: rebuild {result['rebuild_s']} s "
+        f"({result['rebuild_docs_per_s']} docs/s), "
         f"index {result['index_mb']} MB; search {result['search']}; "
         f"suggest {result['suggest']}; LIKE {result['like_scan']}; "
         f"LIKE/search p95 {result['like_scan_over_search_p95']}x",

@@ -1,5 +1,6 @@
 """Command-line interface: `flask seed`, `flask inventory import|export`."""
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -140,7 +141,12 @@ def search_cli():
 
 
 @search_cli.command("rebuild")
-@click.option("--procs", default=1, show_default=True, help="Indexing processes.")
+@click.option(
+    "--procs",
+    default=min(4, os.cpu_count() or 1),
+    show_default=True,
+    help="Indexing processes.",
+)
 @with_appcontext
 def search_rebuild(procs):
     """Rebuild the index from the database (the source of truth)."""
@@ -173,6 +179,8 @@ def search_check(repair):
     ):
         shown = ", ".join(map(str, ids[:20])) + (" ..." if len(ids) > 20 else "")
         click.echo(f"{label}: {len(ids)}" + (f" ({shown})" if ids else ""))
+    if check.tidied:
+        click.echo(f"Removed {len(check.tidied)} stray index files.")
     if check.ok:
         click.echo("The index matches the database.")
     elif repair:

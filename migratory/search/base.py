@@ -87,5 +87,9 @@ class SearchBackend(ABC):
         for batch in batches:
             self.index(batch)
 
+    def tidy(self) -> list[str]:
+        """Remove leftovers (files of killed writers); names of what went."""
+        return []
+
     def close(self) -> None:  # noqa: B027  (optional hook)
         """Release files or connections."""

@@ -237,6 +237,7 @@ class IndexCheck:
     missing: list[int]
     stale: list[int]
     extra: list[int]
+    tidied: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -263,6 +264,8 @@ def check_index(repair: bool = True) -> IndexCheck:
         ),
         extra=sorted(set(indexed) - set(published)),
     )
-    if repair and not check.ok:
-        reindex(check.missing + check.stale + check.extra, backend)
+    if repair:
+        if not check.ok:
+            reindex(check.missing + check.stale + check.extra, backend)
+        check.tidied = backend.tidy()
     return check

@@ -2,6 +2,8 @@
 
 import heapq
 import logging
+import re
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -20,9 +22,9 @@ from migratory.search.whoosh_sets import PostingSets, rank
 
 logger = logging.getLogger(__name__)
 
-INDEX_NAME = "institutions_v4"  # a new name when the schema changes
+INDEX_NAME = "institutions_v5"  # a new name when the schema changes
 WRITE_LOCK_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
-PREFIX_MIN, PREFIX_MAX = 2, 12
+PREFIX_MIN, PREFIX_MAX = 3, 10
 # Two matching fields, not one per source field: every sub-query of a word is a
 # matcher Whoosh steps through in Python, so fewer is faster. Names rank first.
 TEXT_FIELDS = ("title", "body")  # weights: see whoosh_sets.rank
@@ -149,6 +151,7 @@ class WhooshBackend(SearchBackend):
         self._columns: dict[str, list] = {}
         self._vocabulary: list[str] | None = None
         self._posting_sets: tuple | None = None
+        self._generation = -1
 
     # -- reading ---------------------------------------------------------------
 
@@ -160,10 +163,12 @@ class WhooshBackend(SearchBackend):
         index and carries replaced segments over into the new reader.)
         """
         with self._lock:
-            if self._searcher is None or not self._searcher.up_to_date():
+            generation = self.ix.latest_generation()
+            if self._searcher is None or generation != self._generation:
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher = self.ix.searcher()
+                self._generation = generation
                 self._columns, self._vocabulary = {}, None
             return self._searcher
 
@@ -214,7 +219,7 @@ class WhooshBackend(SearchBackend):
 
     def _sets(self, searcher) -> PostingSets:
         if self._posting_sets is None or self._posting_sets[0] is not searcher:
-            sets = PostingSets(searcher, TEXT_FIELDS, PREFIX_MAX)
+            sets = PostingSets(searcher, TEXT_FIELDS, (PREFIX_MIN, PREFIX_MAX))
             self._posting_sets = (searcher, sets)
         return self._posting_sets[1]
 
@@ -306,6 +311,32 @@ class WhooshBackend(SearchBackend):
             self.directory, build_schema(), indexname=INDEX_NAME
         )
         self._columns, self._vocabulary = {}, None
+
+    def tidy(self) -> list[str]:
+        """Delete files no current segment uses; return their names.
+
+        They are left by writers killed mid-write and by older schema versions.
+        Runs only when no writer holds the lock, so nothing in use is touched.
+        """
+        lock = self.ix.storage.lock(f"{INDEX_NAME}_WRITELOCK")
+        if not lock.acquire(blocking=False):
+            return []
+        try:
+            keep = {
+                f"_{INDEX_NAME}_{self.ix.latest_generation()}.toc",
+                f"{INDEX_NAME}_WRITELOCK",
+            }
+            segments = {segment.segid for segment in self.ix._segments()}
+            removed = []
+            for path in sorted(self.directory.iterdir()):
+                match = re.match(rf"{INDEX_NAME}_([a-z0-9]+)\.", path.name)
+                if path.name in keep or (match and match.group(1) in segments):
+                    continue
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                removed.append(path.name)
+            return removed
+        finally:
+            lock.release()
 
     def close(self) -> None:
         with self._lock:

@@ -35,12 +35,14 @@ def _posting_ids(matcher) -> list[int]:
 class PostingSets:
     """Term -> set of global document numbers, for one searcher's snapshot."""
 
-    def __init__(self, searcher, text_fields: tuple[str, ...], prefix_max: int) -> None:
+    def __init__(
+        self, searcher, text_fields: tuple[str, ...], prefixes: tuple[int, int]
+    ) -> None:
         self.leaves = [
             (sub.reader(), offset) for sub, offset in searcher.leaf_searchers()
         ]
         self.text_fields = text_fields
-        self.prefix_max = prefix_max
+        self.prefix_min, self.prefix_max = prefixes
         self.cache: OrderedDict = OrderedDict()
 
     def term(self, field: str, text: str) -> frozenset[int]:
@@ -74,7 +76,7 @@ class PostingSets:
         for field, values in clause.concepts.items():
             for value in values:
                 found |= self.term(field, value)
-        if len(clause.prefix) >= 2:
+        if len(clause.prefix) >= self.prefix_min:
             found |= self.term("suggest", clause.prefix[: self.prefix_max])
         found |= self.term("acronym_exact", clause.exact)
         return found
@@ -170,7 +172,7 @@ def _components(sets: PostingSets, clause: WordClause):
         for value in values:
             found |= sets.term(field, value)
         yield frozenset(found), CONCEPT_WEIGHT, False
-    if len(clause.prefix) >= 2:
+    if len(clause.prefix) >= sets.prefix_min:
         yield (
             sets.term("suggest", clause.prefix[: sets.prefix_max]),
             PREFIX_WEIGHT,

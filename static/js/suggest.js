@@ -16,7 +16,7 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       var text = input.value.trim();
-      if (text.length < 2) {
+      if (text.length < 3) {
         list.replaceChildren();
         return;
       }
