@@ -6,6 +6,7 @@ both backends find and rank alike; GIN indexes serve matching and prefixes,
 pg_trgm the fuzzy fallback of autocomplete.
 """
 
+import itertools
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -103,9 +104,12 @@ class PostgresBackend(SearchBackend):
     # -- writing ---------------------------------------------------------------
 
     def index(self, documents: Iterable[dict]) -> None:
-        rows = [document_row(d) for d in documents]
-        if not rows:
-            return
+        documents = iter(documents)
+        while batch := list(itertools.islice(documents, 1000)):
+            self._upsert([document_row(d) for d in batch])
+        self._vocabulary = None
+
+    def _upsert(self, rows: list[dict]) -> None:
         table = SearchDocument.__table__
         values = {
             "institution_id": bindparam("institution_id"),
@@ -138,7 +142,6 @@ class PostgresBackend(SearchBackend):
         )
         with self.engine.begin() as connection:
             connection.execute(statement, rows)
-        self._vocabulary = None
 
     def remove(self, ids: Iterable[int]) -> None:
         ids = list(ids)

@@ -187,14 +187,24 @@ def suggest_institutions(prefix: str, limit: int = 10) -> list[Institution]:
 
 
 def reindex(ids: Iterable[int], backend: SearchBackend | None = None) -> None:
-    """Index the published institutions among `ids`; remove the others."""
+    """Index the published institutions among `ids`; remove the others.
+
+    Documents stream to the backend in one pass (one Whoosh writer, however
+    many thousands an import brings), loaded from the database in batches.
+    """
     backend = backend or get_backend()
     ids = sorted(set(ids))
-    with Session(db.engine) as session:
-        for start in range(0, len(ids), BATCH):
-            documents, dropped = load_documents(ids[start : start + BATCH], session)
-            backend.index(documents)
-            backend.remove(dropped)
+    dropped: list[int] = []
+
+    def documents() -> Iterator[dict]:
+        with Session(db.engine) as session:
+            for start in range(0, len(ids), BATCH):
+                batch, gone = load_documents(ids[start : start + BATCH], session)
+                dropped.extend(gone)
+                yield from batch
+
+    backend.index(documents())
+    backend.remove(dropped)
 
 
 def _published_batches(session: Session, progress=None) -> Iterator[list[dict]]:

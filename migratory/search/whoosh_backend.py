@@ -1,6 +1,7 @@
 """Whoosh backend: the embedded default, an index folder beside the SQLite file."""
 
 import heapq
+import itertools
 import logging
 import re
 import shutil
@@ -272,11 +273,12 @@ class WhooshBackend(SearchBackend):
         return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, **kwargs)
 
     def index(self, documents: Iterable[dict]) -> None:
-        documents = list(documents)
-        if not documents:
+        documents = iter(documents)
+        first = next(documents, None)
+        if first is None:
             return
         with self._writer() as writer:
-            for document in documents:
+            for document in itertools.chain([first], documents):
                 writer.update_document(**whoosh_fields(document))
 
     def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
