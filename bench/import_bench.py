@@ -65,6 +65,8 @@ def bench_file(label: str, path: Path, rows: int, extra: list[str], url=None) ->
     """Import one file into a fresh database; rows/s and peak memory."""
     with tempfile.TemporaryDirectory() as instance:
         env = environment(Path(instance), url)
+        # The import alone; indexing its rows is measured by search_bench.py.
+        env["SEARCH_INDEX_ON_COMMIT"] = "0"
         if url:
             reset_postgres(url)
         prepare_database(env)
