@@ -11,6 +11,7 @@ counts, in the same run.
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -21,7 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import FLASK, ROOT, environment, run_measured, save  # noqa: E402
+from bench.common import (  # noqa: E402
+    FLASK,
+    RESULTS,
+    ROOT,
+    environment,
+    run_measured,
+    save,
+)
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/migratory_bench"
 WORDS = (
@@ -217,7 +225,10 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     os.chdir(ROOT)
-    results: dict = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    # Keep figures of configurations not re-measured in this run.
+    previous = RESULTS / "search.json"
+    results = json.loads(previous.read_text()) if previous.exists() else {}
+    results["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     for size in args.sizes:
         results[f"whoosh_sqlite_{size}"] = scenario(size, "whoosh", None)
     if not args.no_postgres:
