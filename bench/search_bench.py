@@ -223,13 +223,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000])
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-whoosh", action="store_true")
     args = parser.parse_args()
     os.chdir(ROOT)
     # Keep figures of configurations not re-measured in this run.
     previous = RESULTS / "search.json"
     results = json.loads(previous.read_text()) if previous.exists() else {}
     results["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    for size in args.sizes:
+    for size in [] if args.no_whoosh else args.sizes:
         results[f"whoosh_sqlite_{size}"] = scenario(size, "whoosh", None)
     if not args.no_postgres:
         size = max(args.sizes)

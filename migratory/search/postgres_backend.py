@@ -45,9 +45,9 @@ SORTS = {
 }
 
 
-def _tsquery_or(words: Iterable[str], prefix: bool = False) -> str:
+def _tsquery_or(words: Iterable[str], prefix: bool = False, weight: str = "") -> str:
     """A to_tsquery() text OR-ing the words (quoted: no operator gets through)."""
-    suffix = ":*" if prefix else ""
+    suffix = (":*" if prefix else "") + (f":{weight}" if weight and not prefix else "")
     quoted = [f"'{w}'{suffix}" for w in dict.fromkeys(words) if w.isalnum()]
     return " | ".join(quoted)
 
@@ -169,8 +169,11 @@ class PostgresBackend(SearchBackend):
             limit=query.per_page,
             offset=(query.page - 1) * query.per_page,
         )
-        rank = RANK_SQL
         order = SORTS.get(query.sort, SORTS["relevance"])
+        page_sql = (
+            f"SELECT d.institution_id, {RANK_SQL} AS rank FROM search_documents d "
+            "WHERE @where " + f"ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
         with self.engine.connect() as connection:
             facet_rows = connection.execute(
                 text(
@@ -180,13 +183,22 @@ class PostgresBackend(SearchBackend):
                 ),
                 params,
             ).all()
-            rows = connection.execute(
-                text(
-                    f"SELECT d.institution_id, {rank} AS rank FROM search_documents d "
-                    f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
-                ),
-                params,
-            ).all()
+            rows = []
+            if order == SORTS["relevance"] and exact:
+                # Ranking is computed for every row it orders: first try only
+                # the rows with a word in their names (weight A), which is
+                # where a full page of the best matches nearly always is.
+                params["title"] = _tsquery_or(
+                    exact.replace("'", "").split(" | "), weight="A"
+                )
+                title_where = f"{where} AND d.document @@ to_tsquery('simple', :title)"
+                rows = connection.execute(
+                    text(page_sql.replace("@where", title_where)), params
+                ).all()
+            if len(rows) < query.per_page:
+                rows = connection.execute(
+                    text(page_sql.replace("@where", where)), params
+                ).all()
         return SearchResult(
             total=sum(row[3] for row in facet_rows),
             ids=[row[0] for row in rows],
