@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from migratory.inventory.models import Institution
+from migratory.inventory.schemas import FLAT_FIELDS
 from migratory.inventory.services import institution_state
 
 EXPORT_FORMATS = {
@@ -18,26 +19,7 @@ EXPORT_FORMATS = {
     "json": ("application/json", "json"),
     "geojson": ("application/geo+json", "geojson"),
 }
-FLAT_COLUMNS = [
-    "slug",
-    "name",
-    "acronym",
-    "category",
-    "summary",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "country",
-    "latitude",
-    "longitude",
-    "topics",
-    "roles",
-    "status",
-    "ror_id",
-    "last_verified",
-]
+FLAT_COLUMNS = ["slug", *FLAT_FIELDS]
 
 
 def export_records(institutions: Iterable[Institution]) -> list[dict]:

@@ -11,29 +11,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from migratory.core.errors import DomainError
+from migratory.inventory.schemas import FLAT_FIELDS
 from migratory.inventory.vocab import ROR_TYPE_CATEGORY, ROR_TYPE_PRIORITY
 
 FORMATS = ("csv", "xlsx", "json", "ror")
 LIST_COLUMNS = ("topics", "roles")
-KNOWN_COLUMNS = {
-    "name",
-    "acronym",
-    "category",
-    "summary",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "country",
-    "latitude",
-    "longitude",
-    "topics",
-    "roles",
-    "status",
-    "ror_id",
-    "last_verified",
-}
+KNOWN_COLUMNS = set(FLAT_FIELDS)
 IGNORED_COLUMNS = {"slug", "country_name", "url", "created", "updated", "contacts"}
 NAME_COLUMN = re.compile(r"^name_([a-z]{2,3})$")
 

@@ -26,6 +26,26 @@ ROR_ID = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}[0-9]{2})$")
 LANG_TAG = r"^[a-z]{2,3}$"
 PHONE = r"^\+?[0-9][0-9 ()./-]{4,39}$"
 # A web address typed without its scheme: "www.destatis.de", "stat.gov.kz/en".
+# The fields of an institution as flat columns (imports and exports), in order.
+FLAT_FIELDS = (
+    "name",
+    "acronym",
+    "category",
+    "summary",
+    "website",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "topics",
+    "roles",
+    "status",
+    "ror_id",
+    "last_verified",
+)
 BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(:\d+)?(/\S*)?$", re.IGNORECASE)
 
 

@@ -17,26 +17,15 @@ from migratory.inventory.models import (
     InstitutionRevision,
     InstitutionTopic,
 )
-from migratory.inventory.schemas import InstitutionSchema
+from migratory.inventory.schemas import FLAT_FIELDS, InstitutionSchema
 
 logger = logging.getLogger(__name__)
 
-SCALAR_FIELDS = (
-    "name",
-    "acronym",
-    "category",
-    "summary",
-    "website",
-    "email",
-    "phone",
-    "address",
-    "city",
-    "country_code",
-    "latitude",
-    "longitude",
-    "status",
-    "ror_id",
-    "last_verified",
+# Model columns set directly from validated data (topics and roles are not).
+SCALAR_FIELDS = tuple(
+    "country_code" if f == "country" else f
+    for f in FLAT_FIELDS
+    if f not in ("topics", "roles")
 )
 # Revisions keep what a person can change; timestamps live on the revision.
 STATE_FIELDS = tuple(
