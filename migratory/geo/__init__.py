@@ -1,0 +1,1 @@
+"""Geography: geocoding (geopy) and, later, maps (folium). Only here."""
