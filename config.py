@@ -32,7 +32,8 @@ class Config:
     # `flask search rebuild`.
     SEARCH_INDEX_ON_COMMIT = os.environ.get("SEARCH_INDEX_ON_COMMIT", "1") == "1"
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
-    GEOCODER = os.environ.get("GEOCODER", "gazetteer")
+    GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # or "nominatim"
+    GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "migratory")
     MAP_TILES = os.environ.get("MAP_TILES", "openstreetmap")
 
     # Imports larger than this are refused before they are read.

@@ -23,7 +23,16 @@ def create_app(config: object | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     init_search(app)
+    _init_geocoder(app)
     return app
+
+
+def _init_geocoder(app: Flask) -> None:
+    from migratory.geo.geocoding import make_geocoder
+
+    app.extensions["geocoder"] = make_geocoder(
+        app.config["GEOCODER"], user_agent=app.config["GEOCODER_USER_AGENT"]
+    )
 
 
 def _bind_extensions(app: Flask) -> None:
@@ -52,8 +61,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from migratory.cli import inventory_cli, search_cli, seed_cli
+    from migratory.cli import geo_cli, inventory_cli, search_cli, seed_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(inventory_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(geo_cli)

@@ -187,3 +187,22 @@ def search_check(repair):
         click.echo("Repaired.")
     else:
         raise SystemExit(1)
+
+
+@click.group("geo")
+def geo_cli():
+    """Geocoding."""
+
+
+@geo_cli.command("fill")
+@with_appcontext
+def geo_fill():
+    """Geocode every institution that has no coordinates; list those not placed."""
+    from migratory.inventory.services import fill_coordinates
+
+    with ProgressBar("Geocoding") as bar:
+        placed, unplaced = fill_coordinates(progress=bar)
+    click.echo(f"{len(placed)} placed, {len(unplaced)} not placed.")
+    for institution in unplaced:
+        where = ", ".join(filter(None, [institution.city, institution.country_code]))
+        click.echo(f"not placed: {institution.slug} ({where})")

@@ -97,6 +97,10 @@ class Institution(TimestampMixin, Base):
     country_code: Mapped[str] = mapped_column(ForeignKey("countries.iso2"), index=True)
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
+    # How the coordinates were obtained (entered, gazetteer, nominatim) and
+    # what they locate (address, city, country).
+    geo_source: Mapped[str | None] = mapped_column(String(20))
+    geo_precision: Mapped[str | None] = mapped_column(String(20))
     is_producer: Mapped[bool] = mapped_column(default=False)
     is_user: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)

@@ -40,6 +40,8 @@ FLAT_FIELDS = (
     "country",
     "latitude",
     "longitude",
+    "geo_source",
+    "geo_precision",
     "topics",
     "roles",
     "status",
@@ -104,6 +106,12 @@ class InstitutionSchema(Schema):
     country_name = fields.Function(lambda i: i.country.name_en, dump_only=True)
     latitude = fields.Float(allow_none=True, validate=Range(-90, 90))
     longitude = fields.Float(allow_none=True, validate=Range(-180, 180))
+    geo_source = fields.String(
+        allow_none=True, validate=OneOf(["entered", "gazetteer", "nominatim"])
+    )
+    geo_precision = fields.String(
+        allow_none=True, validate=OneOf(["address", "city", "country"])
+    )
     topics = fields.List(fields.String(validate=OneOf(list(TOPICS))))
     roles = fields.List(fields.String(validate=OneOf(list(ROLES))))
     status = fields.String(validate=OneOf(list(STATUSES)))

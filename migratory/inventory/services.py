@@ -11,6 +11,7 @@ from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.core.text import normalize_name, unique_slug, website_key
 from migratory.extensions import db
+from migratory.geo.services import place
 from migratory.inventory.models import (
     Institution,
     InstitutionName,
@@ -72,8 +73,32 @@ def _apply(institution: Institution, data: dict) -> bool:
     if "names" in data and _names_differ(institution, data["names"]):
         _merge_names(institution, data["names"])
         changed = True
+    changed = _place(institution, data) or changed
     institution.name_key = normalize_name(institution.name)
     institution.website_key = website_key(institution.website)
+    return changed
+
+
+def _place(institution: Institution, data: dict) -> bool:
+    """Geocode an entry left without coordinates, or moved to another city."""
+    if data.get("latitude") is not None:
+        if institution.geo_source is None:
+            institution.geo_source = "entered"
+            return True
+        return False
+    moved = {"city", "country_code"} & set(data) and institution.geo_source not in (
+        None,
+        "entered",
+    )
+    if institution.latitude is not None and not moved:
+        return False
+    values = {"city": institution.city, "country_code": institution.country_code}
+    place(values)
+    changed = False
+    for field in ("latitude", "longitude", "geo_source", "geo_precision"):
+        if field in values and getattr(institution, field) != values[field]:
+            setattr(institution, field, values[field])
+            changed = True
     return changed
 
 
@@ -143,6 +168,7 @@ def insert_institutions(
             name_key=normalize_name(data["name"]),
             website_key=website_key(data.get("website")),
         )
+        place(record)
         records.append(record)
         extras.append(data)
     statement = insert(Institution).returning(
@@ -244,3 +270,25 @@ def get_institution(slug: str, *, published_only: bool = False) -> Institution:
     if institution is None:
         raise NotFound("No such institution.")
     return institution
+
+
+def fill_coordinates(progress=None) -> tuple[list[Institution], list[Institution]]:
+    """Geocode every institution without coordinates; (placed, not placed)."""
+    missing = list(
+        db.session.scalars(select(Institution).where(Institution.latitude.is_(None)))
+    )
+    placed, unplaced = [], []
+    for institution in missing:
+        if progress:
+            progress(1, len(missing))
+        with db.session.no_autoflush:
+            changed = _place(institution, {})
+        if changed and institution.latitude is not None:
+            institution.updated = utcnow()
+            _record_revision(institution, institution.version + 1, "geocoder", None)
+            placed.append(institution)
+        else:
+            unplaced.append(institution)
+    db.session.commit()
+    logger.info("Geocoded %d institutions; %d not placed", len(placed), len(unplaced))
+    return placed, unplaced

@@ -130,7 +130,10 @@ def assert_sample_imported(
     assert mrc.category == "academic"
     assert mrc.country_code == "KG"
     assert mrc.city == cities[1]
-    assert (mrc.latitude, mrc.longitude) == (None, None)
+    # Written without coordinates: placed by the offline gazetteer at its city.
+    assert (mrc.geo_source, mrc.geo_precision) == ("gazetteer", "city")
+    assert (round(mrc.latitude), round(mrc.longitude)) == (43, 75)  # Bishkek
+    assert bns.geo_source == "entered"
     assert mrc.topics == ["diaspora", "labour-migration", "remittances"]
     assert mrc.roles == ["producer", "user"]
     assert mrc.name_in("ru") == "Центр миграционных исследований"

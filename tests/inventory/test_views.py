@@ -811,8 +811,12 @@ def test_export_contains_only_the_filtered_institutions(
 
 def test_geojson_features_carry_coordinates(client, make_institution):
     slug = make_institution(latitude=51.5, longitude=-0.12, country="GB")
-    make_institution(
-        name="No Place Bureau", website=None, latitude=None, longitude=None
+    make_institution(  # a town the gazetteer does not know stays unplaced
+        name="No Place Bureau",
+        website=None,
+        city="Nowhereville",
+        latitude=None,
+        longitude=None,
     )
     collection = json.loads(client.get("/institutions/export.geojson").data)
     assert collection["type"] == "FeatureCollection"
