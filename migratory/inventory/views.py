@@ -20,7 +20,7 @@ from migratory.inventory.schemas import InstitutionFilterSchema
 from migratory.inventory.services import get_institution
 from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
 from migratory.search.querying import has_search_words
-from migratory.search.services import search_all, search_institutions
+from migratory.search.services import institutions_found, search_institutions
 
 bp = Blueprint("inventory", __name__)
 
@@ -113,11 +113,7 @@ def institution_export(fmt: str):
     if fmt not in EXPORT_FORMATS:
         abort(404)
     filters, _ = parse_filters(request.args)
-    if has_search_words(filters.get("q")):
-        institutions = search_all(filters["q"], filters)
-    else:
-        institutions = queries.iter_institutions(filters)
-    body = export_institutions(institutions, fmt)
+    body = export_institutions(institutions_found(filters), fmt)
     mimetype, extension = EXPORT_FORMATS[fmt]
     return Response(
         body,

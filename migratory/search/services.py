@@ -11,11 +11,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution, Region
+from migratory.inventory.queries import iter_institutions
 from migratory.inventory.vocab import CATEGORIES, TOPICS
 from migratory.search.base import SearchBackend, SearchQuery
 from migratory.search.concepts import build_concepts
 from migratory.search.documents import institution_document, load_documents
-from migratory.search.querying import Corrector, did_you_mean, parse_query
+from migratory.search.querying import (
+    Corrector,
+    did_you_mean,
+    has_search_words,
+    parse_query,
+)
 from migratory.search.snippets import make_snippet
 
 logger = logging.getLogger(__name__)
@@ -108,9 +114,12 @@ def search_institutions(text: str, filters: dict) -> SearchPage:
     )
 
 
-def search_all(text: str, filters: dict, limit: int = 100_000) -> list[Institution]:
-    """Every match of a search, best first (for exports of what was found)."""
-    page = search_institutions(text, {**filters, "page": 1, "per_page": limit})
+def institutions_found(filters: dict, limit: int = 100_000) -> Iterable[Institution]:
+    """All institutions a reader found: searched (best first) when `q` has words,
+    else the filtered list in name order. Exports use it."""
+    if not has_search_words(filters.get("q")):
+        return iter_institutions(filters)
+    page = search_institutions(filters["q"], {**filters, "page": 1, "per_page": limit})
     return [hit.institution for hit in page.hits]
 
 
