@@ -34,7 +34,9 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
     GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # or "nominatim"
     GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "migratory")
+    # "openstreetmap", "none" (country outlines only), or a tile URL template.
     MAP_TILES = os.environ.get("MAP_TILES", "openstreetmap")
+    MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "")
 
     # Imports larger than this are refused before they are read.
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 40 * 1024 * 1024))
@@ -42,6 +44,17 @@ class Config:
     MAX_PER_PAGE = 100
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # Gzip for pages, data and assets: offices on slow links download less.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+    ]
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "ru", "fr")
 

@@ -24,7 +24,17 @@ def create_app(config: object | None = None) -> Flask:
     _register_cli(app)
     init_search(app)
     _init_geocoder(app)
+    _init_maps(app)
     return app
+
+
+def _init_maps(app: Flask) -> None:
+    from migratory.geo.maps import tiles_from_setting
+
+    tiles = tiles_from_setting(
+        app.config["MAP_TILES"], app.config["MAP_TILES_ATTRIBUTION"]
+    )
+    app.config["MAP_TILES_ORIGIN"] = tiles.origin
 
 
 def _init_geocoder(app: Flask) -> None:
@@ -37,7 +47,15 @@ def _init_geocoder(app: Flask) -> None:
 
 def _bind_extensions(app: Flask) -> None:
     from migratory.core.i18n import select_locale
-    from migratory.extensions import api, babel, bootstrap, csrf, db, migrate
+    from migratory.extensions import (
+        api,
+        babel,
+        bootstrap,
+        compress,
+        csrf,
+        db,
+        migrate,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -45,6 +63,7 @@ def _bind_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
     api.init_app(app)
+    compress.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -52,10 +71,12 @@ def _register_blueprints(app: Flask) -> None:
     from migratory.core.views import bp as core_bp
     from migratory.core.views import register_error_pages
     from migratory.extensions import api
+    from migratory.geo.views import bp as geo_bp
     from migratory.inventory.views import bp as inventory_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(inventory_bp)
+    app.register_blueprint(geo_bp)
     api.register_blueprint(api_blp)
     register_error_pages(app)
 

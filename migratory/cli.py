@@ -206,3 +206,22 @@ def geo_fill():
     for institution in unplaced:
         where = ", ".join(filter(None, [institution.city, institution.country_code]))
         click.echo(f"not placed: {institution.slug} ({where})")
+
+
+@geo_cli.command("outlines")
+@click.argument(
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/data/boundaries/unece-countries-50m.geojson"),
+)
+@click.argument(
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("static/geo/unece-countries.geojson"),
+)
+def geo_outlines(source: Path, target: Path):
+    """Simplify Natural Earth outlines into the map's offline background file."""
+    from migratory.geo.outlines import write_outlines
+
+    size = write_outlines(source, target)
+    click.echo(f"Wrote {target} ({size / 1024:.0f} KB).")

@@ -1,11 +1,15 @@
 """Read-only JSON API of the inventory; reuses services, queries and schemas."""
 
-from flask import current_app, url_for
+import json
+
+from flask import Response, current_app, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from marshmallow.validate import Range
 
 from migratory.extensions import csrf
+from migratory.geo.features import institution_features
+from migratory.geo.nearby import find_nearby
 from migratory.inventory import queries
 from migratory.inventory.schemas import InstitutionFilterSchema, PublicInstitutionSchema
 from migratory.inventory.services import get_institution
@@ -26,15 +30,24 @@ class InstitutionPageSchema(Schema):
     per_page = fields.Integer()
     next = fields.String(allow_none=True)
     results = fields.List(fields.Nested(PublicInstitutionSchema))
+    # With `near`: each result's distance in km, in the same order.
+    distances_km = fields.List(fields.Float(), allow_none=True)
 
 
 @blp.get("/institutions")
 @blp.arguments(InstitutionFilterSchema, location="query")
 @blp.response(200, InstitutionPageSchema)
 def list_institutions(filters):
-    """Published institutions, filtered (and searched, with `q`) like the list page."""
+    """Published institutions, filtered (searched, with `q`; nearest first, with
+    `near`) like the list page."""
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
-    if has_search_words(filters.get("q")):
+    distances = None
+    if filters.get("near"):
+        nearby = find_nearby(filters, page=filters["page"], per_page=per_page)
+        items = [institution for institution, _ in nearby.items]
+        distances = [round(km, 1) for _, km in nearby.items]
+        total, page, has_next = nearby.total, nearby.page, nearby.page < nearby.pages
+    elif has_search_words(filters.get("q")):
         found = search_institutions(filters["q"], {**filters, "per_page": per_page})
         items = [hit.institution for hit in found.hits]
         total, page, has_next = found.total, found.page, found.page < found.pages
@@ -54,7 +67,30 @@ def list_institutions(filters):
         "per_page": per_page,
         "next": next_url,
         "results": items,
+        "distances_km": distances,
     }
+
+
+@blp.get("/institutions.geojson")
+@blp.arguments(InstitutionFilterSchema, location="query")
+@blp.response(
+    200,
+    content_type="application/geo+json",
+    description="A GeoJSON FeatureCollection of Points; properties slug, name, "
+    "category, city and country (ISO alpha-2).",
+)
+def institutions_geojson(filters):
+    """Published institutions with coordinates, filtered like the list, as GeoJSON.
+
+    The map draws from this; an ETag lets browsers skip unchanged downloads.
+    """
+    body = json.dumps(
+        institution_features(filters), ensure_ascii=False, separators=(",", ":")
+    )
+    response = Response(body, content_type="application/geo+json")
+    response.add_etag()
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
 
 
 @blp.get("/institutions/<slug>")

@@ -1,8 +1,9 @@
 """Site-wide view helpers: error pages, security headers, template globals."""
 
+import secrets
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
@@ -13,10 +14,26 @@ from migratory.inventory.vocab import CATEGORIES, ROLES, SORTS, STATUSES, TOPICS
 bp = Blueprint("core", __name__)
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
-    "script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
+    "default-src 'self'; img-src 'self' data:{tiles}; script-src 'self'{nonce}; "
+    "style-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'self'; form-action 'self'"
 )
+
+
+def csp_nonce() -> str:
+    """A per-response nonce that lets one generated inline script run (maps)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy() -> str:
+    """The policy: own origin only, plus the map tile server and a nonce if used."""
+    origin = current_app.config.get("MAP_TILES_ORIGIN")
+    return CONTENT_SECURITY_POLICY.format(
+        tiles=f" {origin}" if origin else "",
+        nonce=f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else "",
+    )
 
 
 @bp.app_context_processor
@@ -30,6 +47,7 @@ def template_globals() -> dict:
         "STATUSES": STATUSES,
         "url_with": url_with,
         "current_locale": str(get_locale() or "en"),
+        "csp_nonce": csp_nonce,
     }
 
 
@@ -55,7 +73,7 @@ def url_with(**changes) -> str:
 @bp.after_app_request
 def security_headers(response):
     """Headers that every response carries."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

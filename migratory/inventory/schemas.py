@@ -221,6 +221,9 @@ class InstitutionFilterSchema(Schema):
     sort = fields.String(validate=OneOf(["relevance", *SORTS]))
     page = fields.Integer(load_default=1, validate=Range(min=1, max=100000))
     per_page = fields.Integer(validate=Range(min=1, max=100))
+    # A city or "latitude,longitude"; results within radius_km, nearest first.
+    near = fields.String(validate=Length(max=200))
+    radius_km = fields.Float(validate=Range(min=1, max=5000))
 
     @pre_load
     def drop_blanks(self, data, **kwargs):
@@ -245,3 +248,13 @@ class InstitutionFilterSchema(Schema):
         if data.get("country"):
             data["country"] = data["country"].upper()
         return data
+
+
+def parse_filters(args) -> tuple[dict, dict]:
+    """Valid filters from the query string, and messages about invalid ones."""
+    schema = InstitutionFilterSchema()
+    try:
+        return schema.load(args), {}
+    except ValidationError as exc:
+        valid = {k: v for k, v in args.items() if k not in exc.messages}
+        return schema.load(valid), exc.messages

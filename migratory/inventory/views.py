@@ -12,27 +12,21 @@ from flask import (
     request,
     url_for,
 )
-from marshmallow import ValidationError
+from flask_babel import gettext as _
 
+from migratory.core.errors import ValidationFailed
+from migratory.geo.nearby import DEFAULT_RADIUS_KM, find_nearby
+from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
 from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
-from migratory.inventory.schemas import InstitutionFilterSchema
+from migratory.inventory.schemas import parse_filters
 from migratory.inventory.services import get_institution
 from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
 from migratory.search.querying import has_search_words
 from migratory.search.services import institutions_found, search_institutions
 
 bp = Blueprint("inventory", __name__)
-
-
-def parse_filters(args) -> tuple[dict, dict]:
-    """Valid filters from the query string, and messages about invalid ones."""
-    schema = InstitutionFilterSchema()
-    try:
-        return schema.load(args), {}
-    except ValidationError as exc:
-        valid = {k: v for k, v in args.items() if k not in exc.messages}
-        return schema.load(valid), exc.messages
+EXPORT_LIMIT = 100_000
 
 
 def describe_filters(filters: dict, countries, regions) -> list[tuple[str, str]]:
@@ -49,6 +43,18 @@ def describe_filters(filters: dict, countries, regions) -> list[tuple[str, str]]
         if filters.get(key):
             value = filters[key]
             active.append((key, f"“{value}”" if key == "q" else labels[key][value]))
+    if filters.get("near"):
+        radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
+        active.append(
+            (
+                "near",
+                _(
+                    "within %(km)s km of %(place)s",
+                    km=f"{radius:g}",
+                    place=filters["near"],
+                ),
+            )
+        )
     return active
 
 
@@ -66,33 +72,47 @@ def home():
 
 @bp.get("/institutions")
 def institution_list():
-    """Published institutions: searched when `q` has words, else filtered and sorted."""
+    """Published institutions: near a place, searched when `q` has words, else
+    filtered and sorted."""
     filters, errors = parse_filters(request.args)
     filters["per_page"] = filters.get("per_page") or current_app.config["PER_PAGE"]
     countries, regions = queries.all_countries(), queries.all_regions()
-    if has_search_words(filters.get("q")):
+    search = nearby = None
+    if filters.get("near"):
+        try:
+            nearby = find_nearby(
+                filters, page=filters["page"], per_page=filters["per_page"]
+            )
+        except ValidationFailed as exc:
+            errors["near"] = [exc.message]
+            filters.pop("near")
+    if nearby:
+        results, pagination = [(i, None, km) for i, km in nearby.items], nearby
+    elif has_search_words(filters.get("q")):
         search = search_institutions(filters["q"], filters)
-        results, pagination = [(h.institution, h.snippet) for h in search.hits], search
+        results = [(h.institution, h.snippet, None) for h in search.hits]
+        pagination = search
     else:
-        search = None
         pagination = queries.list_institutions(
             filters, page=filters["page"], per_page=filters["per_page"]
         )
-        results = [(institution, None) for institution in pagination.items]
+        results = [(institution, None, None) for institution in pagination.items]
     query = filter_query(filters)
     return render_template(
         "inventory/list.html",
         results=results,
         pagination=pagination,
         search=search,
+        nearby=nearby,
         filters=filters,
         filter_errors=errors,
         active_filters=describe_filters(filters, countries, regions),
-        category_counts=None
-        if search
-        else queries.counts_by_category({**filters, "category": None}),
+        category_counts=queries.counts_by_category({**filters, "category": None})
+        if not (search or nearby)
+        else None,
         countries=countries,
         regions=regions,
+        map_link=url_for("geo.map_page") + filter_query(filters, near=False),
         export_links={
             fmt: url_for("inventory.institution_export", fmt=fmt) + query
             for fmt in EXPORT_FORMATS
@@ -100,9 +120,11 @@ def institution_list():
     )
 
 
-def filter_query(filters: dict) -> str:
+def filter_query(filters: dict, *, near: bool = True) -> str:
     """The query string of the active filters (for links to other views)."""
     keys = ("q", "country", "region", "category", "topic", "role")
+    if near:
+        keys += ("near", "radius_km")
     query = urlencode({k: filters[k] for k in keys if filters.get(k)})
     return f"?{query}" if query else ""
 
@@ -113,7 +135,12 @@ def institution_export(fmt: str):
     if fmt not in EXPORT_FORMATS:
         abort(404)
     filters, _ = parse_filters(request.args)
-    body = export_institutions(institutions_found(filters), fmt)
+    if filters.get("near"):
+        found = find_nearby(filters, page=1, per_page=EXPORT_LIMIT).items
+        institutions = [institution for institution, _ in found]
+    else:
+        institutions = institutions_found(filters)
+    body = export_institutions(institutions, fmt)
     mimetype, extension = EXPORT_FORMATS[fmt]
     return Response(
         body,
@@ -133,6 +160,9 @@ def detail(slug: str):
         institution=institution,
         json_ld=json_ld(institution),
         public_contacts=[c for c in institution.contacts if c.is_public],
+        location_map=small_map(institution.latitude, institution.longitude)
+        if institution.latitude is not None
+        else None,
     )
 
 
@@ -185,7 +215,14 @@ def country(alpha2: str):
         place=country,
         grouped=grouped,
         filter_args={"country": country.iso2},
+        **place_map({"country": country.iso2}),
     )
+
+
+def place_map(fixed: dict) -> dict:
+    """Template arguments of the map of one country's or region's institutions."""
+    parts = browsing_map(fixed.get("region"))
+    return {"map": parts, "map_config": map_config(parts, fixed=fixed)}
 
 
 @bp.get("/regions")
@@ -204,4 +241,5 @@ def region(slug: str):
         place=region,
         grouped=grouped,
         filter_args={"region": region.slug},
+        **place_map({"region": region.slug}),
     )

@@ -80,8 +80,8 @@ def _corrector(backend: SearchBackend) -> Corrector:
     return _correctors[key]
 
 
-def search_institutions(text: str, filters: dict) -> SearchPage:
-    """Ranked published institutions matching `text` and the list filters."""
+def _run_query(text: str, filters: dict, *, page: int, per_page: int):
+    """Parse `text`, query the backend, and retry with any word if all fail."""
     backend = get_backend()
     parsed = parse_query(text, _corrector(backend), _concepts()[0])
     query = SearchQuery(
@@ -92,8 +92,8 @@ def search_institutions(text: str, filters: dict) -> SearchPage:
         topic=filters.get("topic"),
         role=filters.get("role"),
         sort=filters.get("sort") or "relevance",
-        page=filters.get("page") or 1,
-        per_page=filters.get("per_page") or current_app.config["PER_PAGE"],
+        page=page,
+        per_page=per_page,
     )
     result = backend.query(query)
     partial = False
@@ -101,6 +101,17 @@ def search_institutions(text: str, filters: dict) -> SearchPage:
         query.match_all = False
         result = backend.query(query)
         partial = result.total > 0
+    return parsed, query, result, partial
+
+
+def search_institutions(text: str, filters: dict) -> SearchPage:
+    """Ranked published institutions matching `text` and the list filters."""
+    parsed, query, result, partial = _run_query(
+        text,
+        filters,
+        page=filters.get("page") or 1,
+        per_page=filters.get("per_page") or current_app.config["PER_PAGE"],
+    )
     query_terms = {term for clause in parsed.clauses for term, _ in clause.terms}
     return SearchPage(
         query=text,
@@ -112,6 +123,13 @@ def search_institutions(text: str, filters: dict) -> SearchPage:
         suggestion=did_you_mean(parsed) if result.total == 0 else None,
         partial=partial,
     )
+
+
+def matching_ids(text: str, filters: dict, limit: int = 100_000) -> list[int]:
+    """Ids of the published institutions that `text` and the filters find,
+    best first (for the map and the radius search, which need no snippets)."""
+    _, _, result, _ = _run_query(text, filters, page=1, per_page=limit)
+    return list(result.ids)
 
 
 def institutions_found(filters: dict, limit: int = 100_000) -> Iterable[Institution]:

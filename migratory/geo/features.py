@@ -1,0 +1,48 @@
+"""GeoJSON of institutions for maps and the API."""
+
+from migratory.extensions import db
+from migratory.inventory.models import Institution
+from migratory.inventory.queries import filtered_select
+from migratory.search.querying import has_search_words
+from migratory.search.services import matching_ids
+
+
+def institution_features(filters: dict) -> dict:
+    """GeoJSON FeatureCollection of the published institutions with coordinates
+    that the filters (and the words in `q`, if any) find, by name.
+
+    Only public fields: name, slug, category, city and country. Coordinates are
+    rounded to about 10 m, finer than any geocoded precision.
+    """
+    query = filtered_select(filters).where(Institution.latitude.is_not(None))
+    if has_search_words(filters.get("q")):
+        query = query.where(Institution.id.in_(matching_ids(filters["q"], filters)))
+    rows = db.session.execute(
+        query.with_only_columns(
+            Institution.slug,
+            Institution.name,
+            Institution.category,
+            Institution.city,
+            Institution.country_code,
+            Institution.latitude,
+            Institution.longitude,
+        ).order_by(Institution.name_key, Institution.id)
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(longitude, 4), round(latitude, 4)],
+            },
+            "properties": {
+                "slug": slug,
+                "name": name,
+                "category": category,
+                "city": city,
+                "country": country,
+            },
+        }
+        for slug, name, category, city, country, latitude, longitude in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}

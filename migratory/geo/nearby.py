@@ -1,0 +1,150 @@
+"""What is near a place: institutions within a radius, nearest first.
+
+The place is a city name (looked up in the offline gazetteer, never a network
+service, since this runs during page requests) or "latitude,longitude".
+Distances are geodesic (geopy.distance); a bounding box narrows the candidates
+in SQL first.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+from sqlalchemy import select
+
+from migratory.core.errors import ValidationFailed
+from migratory.extensions import db
+from migratory.geo.geocoding import GazetteerGeocoder, fold_place
+from migratory.inventory.models import Country, Institution
+from migratory.inventory.queries import filtered_select
+from migratory.search.querying import has_search_words
+from migratory.search.services import matching_ids
+
+NUMBER = r"(-?\d{1,3}(?:\.\d+)?)"
+COORDINATES = re.compile(rf"^\s*{NUMBER}\s*[,; ]\s*{NUMBER}\s*$")
+KM_PER_DEGREE = 111.2
+DEFAULT_RADIUS_KM = 200.0
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved point with the name it was found under."""
+
+    latitude: float
+    longitude: float
+    label: str
+
+
+@dataclass
+class NearbyPage:
+    """A page of (institution, distance in km), nearest first."""
+
+    place: Place
+    radius_km: float
+    total: int
+    page: int
+    per_page: int
+    items: list[tuple[Institution, float]]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def resolve_place(text: str) -> Place:
+    """The point named by `text`: coordinates, or a city of the inventory's
+    countries ("Almaty", "Алматы", "Vienna, Austria"); ValidationFailed if unknown.
+    """
+    text = (text or "").strip()[:200]
+    match = COORDINATES.match(text)
+    if match:
+        latitude, longitude = float(match[1]), float(match[2])
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValidationFailed("Coordinates are out of range.")
+        return Place(latitude, longitude, f"{latitude:.4f}, {longitude:.4f}")
+    countries = _countries_by_name()
+    city, _, tail = text.rpartition(",")
+    country = countries.get(fold_place(tail)) if city else None
+    location = GazetteerGeocoder().geocode(
+        city if country else text,
+        country_codes=[country] if country else sorted(set(countries.values())),
+    )
+    if location is None:
+        raise ValidationFailed(
+            f"No city called “{text}” is known in the inventory's countries. "
+            "Try another spelling, or coordinates such as 43.24, 76.89."
+        )
+    return Place(location.latitude, location.longitude, location.address)
+
+
+def _countries_by_name() -> dict[str, str]:
+    """Folded country names, aliases and codes -> alpha-2 code."""
+    names = {}
+    for country in db.session.scalars(select(Country)):
+        aliases = (country.aliases or "").split(";")
+        for name in (country.iso2, country.name_en, country.name_ru, *aliases):
+            if name and name.strip():
+                names[fold_place(name)] = country.iso2
+    return names
+
+
+def institutions_near(
+    place: Place, radius_km: float, filters: dict, ids: list[int] | None = None
+) -> list[tuple[Institution, float]]:
+    """Published institutions matching `filters` (and among `ids`, if given)
+    within `radius_km` of `place`, nearest first, with their distance."""
+    query = filtered_select(filters).where(*_bounding_box(place, radius_km))
+    if ids is not None:
+        query = query.where(Institution.id.in_(ids))
+    origin = (place.latitude, place.longitude)
+    found = []
+    for institution in db.session.scalars(query):
+        distance = geodesic(origin, (institution.latitude, institution.longitude)).km
+        if distance <= radius_km:
+            found.append((institution, distance))
+    found.sort(key=lambda item: (item[1], item[0].name_key))
+    return found
+
+
+def _bounding_box(place: Place, radius_km: float) -> list:
+    """SQL conditions of a latitude/longitude box that holds the whole circle."""
+    spread = radius_km / KM_PER_DEGREE * 1.01
+    conditions = [
+        Institution.latitude.is_not(None),
+        Institution.latitude.between(place.latitude - spread, place.latitude + spread),
+    ]
+    cosine = math.cos(math.radians(min(abs(place.latitude) + spread, 90.0)))
+    if cosine > 0.01:
+        width = spread / cosine
+        west, east = place.longitude - width, place.longitude + width
+        if west >= -180 and east <= 180:  # else the box crosses the antimeridian
+            conditions.append(Institution.longitude.between(west, east))
+    return conditions
+
+
+def nearby_page(
+    place: Place,
+    radius_km: float,
+    filters: dict,
+    *,
+    page: int,
+    per_page: int,
+    ids: list[int] | None = None,
+) -> NearbyPage:
+    """One page of the institutions near `place`."""
+    found = institutions_near(place, radius_km, filters, ids)
+    start = (page - 1) * per_page
+    return NearbyPage(
+        place, radius_km, len(found), page, per_page, found[start : start + per_page]
+    )
+
+
+def find_nearby(filters: dict, *, page: int, per_page: int) -> NearbyPage:
+    """The list filters' `near` search: place resolved, words (`q`) applied."""
+    place = resolve_place(filters["near"])
+    ids = None
+    if has_search_words(filters.get("q")):
+        ids = matching_ids(filters["q"], filters)
+    radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
+    return nearby_page(place, radius, filters, page=page, per_page=per_page, ids=ids)
