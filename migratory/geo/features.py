@@ -1,6 +1,7 @@
 """GeoJSON of institutions for maps and the API."""
 
 from migratory.extensions import db
+from migratory.geo.nearby import DEFAULT_RADIUS_KM, institutions_near, resolve_place
 from migratory.inventory.models import Institution
 from migratory.inventory.queries import filtered_select
 from migratory.search.querying import has_search_words
@@ -9,14 +10,21 @@ from migratory.search.services import matching_ids
 
 def institution_features(filters: dict) -> dict:
     """GeoJSON FeatureCollection of the published institutions with coordinates
-    that the filters (and the words in `q`, if any) find, by name.
+    that the filters find (words in `q`, a circle with `near`), by name.
 
     Only public fields: name, slug, category, city and country. Coordinates are
     rounded to about 10 m, finer than any geocoded precision.
     """
     query = filtered_select(filters).where(Institution.latitude.is_not(None))
+    ids = None
     if has_search_words(filters.get("q")):
-        query = query.where(Institution.id.in_(matching_ids(filters["q"], filters)))
+        ids = matching_ids(filters["q"], filters)
+    if filters.get("near"):
+        radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
+        near = institutions_near(resolve_place(filters["near"]), radius, filters, ids)
+        ids = [institution.id for institution, _ in near]
+    if ids is not None:
+        query = query.where(Institution.id.in_(ids))
     rows = db.session.execute(
         query.with_only_columns(
             Institution.slug,
