@@ -67,15 +67,43 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+
+    # Rate limits: in memory by default; set a Redis URI (redis://host:6379/0)
+    # when several server processes must share the counts.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    MAIL_REQUEST_LIMIT = "5 per hour"  # registrations and reset requests
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "migratory <no-reply@localhost>"
+    )
+    # Write messages as files here instead of sending them (development).
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR")
+
+    # Entries not confirmed for this long are stale.
+    STALE_AFTER_DAYS = 365
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()
 
 
 class DevelopmentConfig(Config):
-    """Local serving over plain HTTP."""
+    """Local serving over plain HTTP; mail goes to instance/mail/."""
 
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
 
 
 class TestConfig(Config):
@@ -85,6 +113,9 @@ class TestConfig(Config):
 
     TESTING = True
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_FILE_DIR = None
+    RATELIMIT_STORAGE_URI = "memory://"
     IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
     def __init__(self, database_url: str = "sqlite://", index_dir: str = "") -> None:

@@ -54,6 +54,9 @@ def _bind_extensions(app: Flask) -> None:
         compress,
         csrf,
         db,
+        limiter,
+        login_manager,
+        mail,
         migrate,
     )
 
@@ -64,27 +67,48 @@ def _bind_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     api.init_app(app)
     compress.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    mail.init_app(app)
+    limiter.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from migratory.accounts.views import bp as auth_bp
     from migratory.api.views import blp as api_blp
     from migratory.core.views import bp as core_bp
     from migratory.core.views import register_error_pages
     from migratory.extensions import api
     from migratory.geo.views import bp as geo_bp
+    from migratory.inventory.editing import bp as editing_bp
     from migratory.inventory.views import bp as inventory_bp
+    from migratory.moderation.views import bp as secretariat_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(inventory_bp)
     app.register_blueprint(geo_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(editing_bp)
+    app.register_blueprint(secretariat_bp)
     api.register_blueprint(api_blp)
     register_error_pages(app)
 
 
 def _register_cli(app: Flask) -> None:
-    from migratory.cli import geo_cli, inventory_cli, search_cli, seed_cli
+    from migratory.cli import (
+        geo_cli,
+        inventory_cli,
+        reminders_cli,
+        search_cli,
+        seed_cli,
+        users_cli,
+    )
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(inventory_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(geo_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(reminders_cli)

@@ -225,3 +225,57 @@ def geo_outlines(source: Path, target: Path):
 
     size = write_outlines(source, target)
     click.echo(f"Wrote {target} ({size / 1024:.0f} KB).")
+
+
+@click.group("users")
+def users_cli():
+    """Accounts."""
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["member", "focal_point", "secretariat"]),
+    required=True,
+)
+@click.option("--country", help="Alpha-2 code of a focal point's country.")
+@click.option("--institution", "institutions", multiple=True, help="Slug (repeatable).")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input."
+)
+@with_appcontext
+def users_create(email, role, country, institutions, password_stdin):
+    """Create a verified account (the first secretariat, scripted set-ups)."""
+    from migratory.accounts.services import create_user
+    from migratory.core.errors import DomainError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email,
+            role,
+            password,
+            country_code=country,
+            institution_slugs=institutions,
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.email} ({role}).")
+
+
+@click.group("reminders")
+def reminders_cli():
+    """E-mail reminders."""
+
+
+@reminders_cli.command("send")
+@with_appcontext
+def reminders_send():
+    """E-mail each focal point a digest of their stale entries (run daily)."""
+    from migratory.moderation.reminders import send_reminders
+
+    click.echo(f"Sent {send_reminders()} digests.")

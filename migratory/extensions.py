@@ -3,6 +3,10 @@
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -17,3 +21,7 @@ babel = Babel()
 bootstrap = Bootstrap5()
 api = Api()
 compress = Compress()
+login_manager = LoginManager()
+mail = Mail()
+# Storage from RATELIMIT_STORAGE_URI: memory by default, Redis in production.
+limiter = Limiter(key_func=get_remote_address)

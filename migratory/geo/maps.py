@@ -115,7 +115,13 @@ def _parts(fmap: folium.Map, names: dict[str, str]) -> MapParts:
     )
 
 
-def overview_map(tiles: Tiles, assets: Assets, *, bounds=None) -> MapParts:
+def overview_map(
+    tiles: Tiles,
+    assets: Assets,
+    *,
+    bounds=None,
+    layer_names: tuple[str, str] = ("Institutions", "Institutions per country"),
+) -> MapParts:
     """The browsing map: an empty marker cluster and a per-country layer.
 
     The page's script fills both from the GeoJSON endpoint, so the page size
@@ -125,7 +131,7 @@ def overview_map(tiles: Tiles, assets: Assets, *, bounds=None) -> MapParts:
     south_west, north_east = bounds or PRESET_BOUNDS[""]
     fmap.fit_bounds([list(south_west), list(north_east)])
     cluster = MarkerCluster(
-        name="Institutions",
+        name=layer_names[0],
         options={"chunkedLoading": True, "showCoverageOnHover": False},
     )
     cluster.default_js = [("markerclusterjs", assets.cluster_js)]
@@ -133,7 +139,7 @@ def overview_map(tiles: Tiles, assets: Assets, *, bounds=None) -> MapParts:
         (f"markerclustercss{i}", url) for i, url in enumerate(assets.cluster_css)
     ]
     cluster.add_to(fmap)
-    countries = folium.FeatureGroup(name="Institutions per country", show=False)
+    countries = folium.FeatureGroup(name=layer_names[1], show=False)
     countries.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     return _parts(

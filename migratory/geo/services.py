@@ -87,7 +87,12 @@ def _vendor(package: str, filename: str) -> str:
 def browsing_map(region: str | None = None) -> MapParts:
     """The overview map, first fitted to a region preset (or the whole region)."""
     bounds = PRESET_BOUNDS.get(region or "", PRESET_BOUNDS[""])
-    return overview_map(map_tiles(), map_assets(), bounds=bounds)
+    return overview_map(
+        map_tiles(),
+        map_assets(),
+        bounds=bounds,
+        layer_names=(_("Institutions"), _("Institutions per country")),
+    )
 
 
 def small_map(latitude: float, longitude: float) -> MapParts:

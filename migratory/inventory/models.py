@@ -226,5 +226,10 @@ class InstitutionRevision(Base):
     source: Mapped[str] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict] = mapped_column(JSON)
+    # Who made the change (none for seed, import and command-line changes).
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     institution: Mapped[Institution] = relationship(back_populates="revisions")
+    author: Mapped["User | None"] = relationship("User")  # noqa: F821

@@ -55,8 +55,12 @@ def taken_slugs() -> set[str]:
     return set(db.session.scalars(select(Institution.slug)))
 
 
-def _apply(institution: Institution, data: dict) -> bool:
-    """Copy the keys present in `data` onto `institution`; True if anything changed."""
+def _apply(institution: Institution, data: dict, replace_names: bool = False) -> bool:
+    """Copy the keys present in `data` onto `institution`; True if anything changed.
+
+    Names in other languages are merged (imports add languages), or replaced
+    as a whole with `replace_names` (edit forms and restores say them all).
+    """
     changed = False
     for field in SCALAR_FIELDS:
         if field in data and getattr(institution, field) != data[field]:
@@ -70,7 +74,12 @@ def _apply(institution: Institution, data: dict) -> bool:
     if "topics" in data and institution.topics != data["topics"]:
         institution.topic_links = [InstitutionTopic(topic=t) for t in data["topics"]]
         changed = True
-    if "names" in data and _names_differ(institution, data["names"]):
+    if "names" in data and replace_names:
+        current = {n.lang: n.name for n in institution.names}
+        if current != {n["lang"]: n["name"] for n in data["names"]}:
+            institution.names = [InstitutionName(**n) for n in data["names"]]
+            changed = True
+    elif "names" in data and _names_differ(institution, data["names"]):
         _merge_names(institution, data["names"])
         changed = True
     changed = _place(institution, data) or changed
@@ -120,7 +129,11 @@ def _merge_names(institution: Institution, names: list[dict]) -> None:
 
 
 def _record_revision(
-    institution: Institution, number: int, source: str, comment: str | None
+    institution: Institution,
+    number: int,
+    source: str,
+    comment: str | None,
+    author_id: int | None = None,
 ) -> None:
     """Keep the full state after this change as revision `number`."""
     revision = InstitutionRevision(
@@ -128,6 +141,7 @@ def _record_revision(
         source=source,
         comment=comment,
         data=institution_state(institution),
+        author_id=author_id,
     )
     # By id, not through the collection, which would load every revision.
     revision.institution_id = institution.id
@@ -144,6 +158,7 @@ def insert_institutions(
     slugs: set[str],
     comment: str | None = None,
     synthetic: bool = False,
+    author_id: int | None = None,
 ) -> list[int]:
     """Insert validated new institutions with their first revision (no commit).
 
@@ -190,6 +205,7 @@ def insert_institutions(
                 "source": source,
                 "comment": comment,
                 "created": now,
+                "author_id": author_id,
                 "data": _state_schema.dump(state),
             }
         )
@@ -210,6 +226,8 @@ def change_institution(
     source: str,
     comment: str | None = None,
     expected_version: int | None = None,
+    author_id: int | None = None,
+    replace_names: bool = False,
 ) -> bool:
     """Apply a change in the session (no commit); record a revision if it changed."""
     if expected_version is not None and expected_version != institution.version:
@@ -217,20 +235,26 @@ def change_institution(
     # No autoflush: lazy loads inside would flush half a change and move the
     # version counter more than once.
     with db.session.no_autoflush:
-        if not _apply(institution, data):
+        if not _apply(institution, data, replace_names):
             return False
         institution.updated = utcnow()
-        _record_revision(institution, institution.version + 1, source, comment)
+        _record_revision(
+            institution, institution.version + 1, source, comment, author_id
+        )
     return True
 
 
 def create_institution(
-    payload: dict, *, source: str = "web", comment=None
+    payload: dict, *, source: str = "web", comment=None, author_id: int | None = None
 ) -> Institution:
     """Validate and create an institution; commit and log."""
     data = validate_institution(payload)
     [ident] = insert_institutions(
-        [data], source=source, slugs=taken_slugs(), comment=comment
+        [data],
+        source=source,
+        slugs=taken_slugs(),
+        comment=comment,
+        author_id=author_id,
     )
     db.session.commit()
     institution = db.session.get(Institution, ident)
@@ -245,6 +269,8 @@ def update_institution(
     source: str = "web",
     comment: str | None = None,
     expected_version: int | None = None,
+    author_id: int | None = None,
+    replace_names: bool = False,
 ) -> Institution:
     """Validate and apply a change to an existing institution; commit and log."""
     institution = get_institution(slug)
@@ -255,6 +281,8 @@ def update_institution(
         source=source,
         comment=comment,
         expected_version=expected_version,
+        author_id=author_id,
+        replace_names=replace_names,
     ):
         db.session.commit()
         logger.info("Institution %s updated (%s)", slug, source)

@@ -13,7 +13,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
 from migratory.geo.nearby import DEFAULT_RADIUS_KM, find_nearby
 from migratory.geo.services import browsing_map, map_config, small_map
@@ -22,6 +24,7 @@ from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
 from migratory.inventory.schemas import parse_filters
 from migratory.inventory.services import get_institution
 from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
+from migratory.moderation.dashboard import is_stale
 from migratory.search.querying import has_search_words
 from migratory.search.services import institutions_found, search_institutions
 
@@ -163,6 +166,8 @@ def detail(slug: str):
         location_map=small_map(institution.latitude, institution.longitude)
         if institution.latitude is not None
         else None,
+        can_edit=may_edit_directly(current_user, institution),
+        stale=is_stale(institution),
     )
 
 

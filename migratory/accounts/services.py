@@ -1,0 +1,369 @@
+"""Account services: registration, sign-in, passwords, invitations, roles."""
+
+import logging
+
+from email_validator import EmailNotValidError, validate_email
+from flask import url_for
+from sqlalchemy import func, select
+
+from migratory.accounts.mail import send_mail
+from migratory.accounts.models import STAFF_ROLES, Invitation, User
+from migratory.accounts.passwords import (
+    check_password,
+    hash_password,
+    needs_rehash,
+    password_problem,
+)
+from migratory.accounts.tokens import fingerprint, make_token, read_token
+from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
+from migratory.core.models import utcnow
+from migratory.extensions import db
+from migratory.inventory.models import Country, Institution
+from migratory.moderation.audit import record_action
+
+logger = logging.getLogger(__name__)
+LOGIN_FAILED = "Unknown e-mail address or wrong password."
+
+
+def normalize_email(email: str) -> str:
+    """The canonical form of an e-mail address, or ValidationFailed."""
+    try:
+        found = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationFailed(
+            "Enter a valid e-mail address.", errors={"email": [str(exc)]}
+        ) from exc
+    return found.normalized.lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    """The user with this e-mail address (any case), if any."""
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    )
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user of a session identity "id:version", if still valid and active."""
+    ident, _, version = (session_id or "").partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _check_new_password(password: str, email: str) -> None:
+    problem = password_problem(password or "", email)
+    if problem:
+        raise ValidationFailed(problem, errors={"password": [problem]})
+
+
+def register_member(email: str, name: str, password: str) -> User:
+    """Create an unverified member and e-mail the verification link."""
+    email = normalize_email(email)
+    _check_new_password(password, email)
+    existing = get_user_by_email(email)
+    if existing is not None:
+        # Say nothing to the visitor about who is registered; tell the owner.
+        send_mail(
+            existing.email,
+            "Someone tried to register with your address",
+            "Your address is already registered. If this was you, sign in or "
+            f"reset your password: {url_for('auth.forgot', _external=True)}",
+        )
+        return existing
+    user = User(email=email, name=(name or "").strip()[:200], is_member=True)
+    user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.commit()
+    send_verification(user)
+    logger.info("Member %s registered", user.id)
+    return user
+
+
+def send_verification(user: User) -> None:
+    """E-mail a signed link that confirms the address."""
+    token = make_token("verify", {"u": user.id, "e": user.email})
+    link = url_for("auth.verify", token=token, _external=True)
+    send_mail(
+        user.email,
+        "Confirm your e-mail address",
+        f"Welcome to migratory. Confirm your address within 3 days:\n\n{link}\n",
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address of a valid verification link as confirmed."""
+    payload = read_token("verify", token)
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.email != payload.get("e"):
+        raise ValidationFailed("This link is not valid.")
+    if user.email_verified is None:
+        user.email_verified = utcnow()
+        db.session.commit()
+        logger.info("User %s verified their address", user.id)
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with these credentials; the same error whatever was wrong."""
+    user = get_user_by_email(email or "")
+    if user is None or not check_password(user.password_hash, password or ""):
+        if user is None:
+            hash_password("timing-equaliser")  # as slow as a real check
+        raise ValidationFailed(LOGIN_FAILED)
+    if not user.active:
+        raise ValidationFailed(LOGIN_FAILED)
+    if user.email_verified is None:
+        raise PermissionDenied(
+            "Confirm your e-mail address first: we sent you a link. "
+            "Registering again sends nothing new; ask for a password reset "
+            "to receive a fresh link."
+        )
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login = utcnow()
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the address is known; silent otherwise."""
+    try:
+        user = get_user_by_email(normalize_email(email))
+    except ValidationFailed:
+        return
+    if user is None or not user.active:
+        return
+    token = make_token("reset", {"u": user.id, "p": fingerprint(user.password_hash)})
+    link = url_for("auth.reset", token=token, _external=True)
+    send_mail(
+        user.email,
+        "Reset your password",
+        f"To choose a new password, open this link within 2 hours:\n\n{link}\n\n"
+        "If you did not ask for it, ignore this message.",
+    )
+
+
+def user_for_reset(token: str) -> User:
+    """The user a valid, unused reset link belongs to."""
+    payload = read_token("reset", token)
+    user = db.session.get(User, payload.get("u"))
+    if user is None or fingerprint(user.password_hash) != payload.get("p"):
+        raise ValidationFailed("This link has already been used or is not valid.")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password from a reset link; every other session ends."""
+    user = user_for_reset(token)
+    _check_new_password(password, user.email)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    # Whoever can read the mailbox owns the address.
+    user.email_verified = user.email_verified or utcnow()
+    db.session.commit()
+    logger.info("User %s reset their password", user.id)
+    return user
+
+
+def log_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of `user`."""
+    user.session_version += 1
+    db.session.commit()
+    logger.info("User %s logged out everywhere", user.id)
+
+
+def update_profile(user: User, name: str) -> None:
+    """Change what others see of the user."""
+    user.name = (name or "").strip()[:200]
+    db.session.commit()
+
+
+def _institutions(ids, country_code: str | None) -> list[Institution]:
+    institutions = list(
+        db.session.scalars(select(Institution).where(Institution.id.in_(ids or [])))
+    )
+    if len(institutions) != len(set(ids or [])):
+        raise ValidationFailed("An institution does not exist.")
+    if any(i.country_code != country_code for i in institutions):
+        raise ValidationFailed(
+            "A focal point's institutions must be in the focal point's country."
+        )
+    return institutions
+
+
+def _check_role(role: str, country_code: str | None) -> None:
+    if role not in STAFF_ROLES + ("member",):
+        raise ValidationFailed(f"Unknown role {role!r}.")
+    if role == "focal_point":
+        if not country_code or db.session.get(Country, country_code) is None:
+            raise ValidationFailed("A focal point needs a country.")
+
+
+def invite(
+    actor: User,
+    email: str,
+    role: str,
+    country_code: str | None = None,
+    institution_ids: list[int] | None = None,
+) -> Invitation:
+    """Invite someone to join as focal point or secretariat (secretariat only)."""
+    require_secretariat(actor)
+    email = normalize_email(email)
+    if role not in STAFF_ROLES:
+        raise ValidationFailed("Invitations are for focal points and secretariat.")
+    country_code = country_code.upper() if country_code else None
+    _check_role(role, country_code)
+    if role == "secretariat":
+        country_code, institution_ids = None, []
+    _institutions(institution_ids, country_code)
+    invitation = Invitation(
+        email=email,
+        role=role,
+        country_code=country_code,
+        institution_ids=sorted(set(institution_ids or [])),
+        invited_by_id=actor.id,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_action(
+        actor, "invite", f"invitation:{invitation.id}", email=email, role=role
+    )
+    db.session.commit()
+    token = make_token("invite", {"i": invitation.id, "e": email})
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    send_mail(
+        email,
+        "You are invited to migratory",
+        f"{actor.display_name} invites you to join migratory as "
+        f"{role.replace('_', ' ')}"
+        + (f" for {invitation.country_code}" if invitation.country_code else "")
+        + f". Accept within 14 days:\n\n{link}\n",
+    )
+    return invitation
+
+
+def invitation_for(token: str) -> Invitation:
+    """The open invitation of a valid link; used or tampered links are refused."""
+    payload = read_token("invite", token)
+    invitation = db.session.get(Invitation, payload.get("i"))
+    if invitation is None or invitation.email != payload.get("e"):
+        raise ValidationFailed("This invitation is not valid.")
+    if invitation.accepted is not None:
+        raise ValidationFailed("This invitation has already been used.")
+    return invitation
+
+
+def accept_invitation(token: str, name: str, password: str | None) -> User:
+    """Create (or upgrade) the invited account with the invited role."""
+    invitation = invitation_for(token)
+    user = get_user_by_email(invitation.email)
+    if user is None:
+        _check_new_password(password or "", invitation.email)
+        user = User(email=invitation.email, name=(name or "").strip()[:200])
+        user.password_hash = hash_password(password)
+        db.session.add(user)
+    elif password:
+        _check_new_password(password, invitation.email)
+        user.password_hash = hash_password(password)
+    _assign_role(user, invitation.role, invitation.country_code)
+    user.institutions = _institutions(invitation.institution_ids, user.country_code)
+    user.email_verified = user.email_verified or utcnow()
+    invitation.accepted = utcnow()
+    db.session.commit()
+    logger.info("Invitation %s accepted by user %s", invitation.id, user.id)
+    return user
+
+
+def _assign_role(user: User, role: str, country_code: str | None) -> None:
+    if role == "member":
+        user.role, user.country_code, user.institutions = None, None, []
+    else:
+        user.role = role
+        user.country_code = country_code if role == "focal_point" else None
+        if role != "focal_point":
+            user.institutions = []
+
+
+def designate(
+    actor: User,
+    user: User,
+    role: str,
+    country_code: str | None = None,
+    institution_ids: list[int] | None = None,
+) -> None:
+    """Give `user` a role (member, focal point of a country, secretariat)."""
+    require_secretariat(actor)
+    country_code = country_code.upper() if country_code else None
+    _check_role(role, country_code)
+    if user.id == actor.id and role != "secretariat":
+        raise ValidationFailed("You cannot remove your own secretariat role.")
+    _assign_role(user, role, country_code)
+    if role == "focal_point":
+        user.institutions = _institutions(institution_ids, country_code)
+    record_action(
+        actor,
+        "designate",
+        f"user:{user.id}",
+        role=role,
+        country=user.country_code,
+        institutions=[i.slug for i in user.institutions],
+    )
+    db.session.commit()
+
+
+def create_user(
+    email: str,
+    role: str,
+    password: str,
+    *,
+    country_code: str | None = None,
+    institution_slugs: tuple[str, ...] = (),
+) -> User:
+    """Create a verified account from the command line (first secretariat)."""
+    email = normalize_email(email)
+    if get_user_by_email(email) is not None:
+        raise ValidationFailed(f"{email} is already registered.")
+    _check_new_password(password, email)
+    country_code = country_code.upper() if country_code else None
+    _check_role(role, country_code)
+    slugs = list(institution_slugs)
+    found = list(
+        db.session.scalars(select(Institution).where(Institution.slug.in_(slugs)))
+    )
+    if len(found) != len(set(slugs)):
+        raise NotFound("An institution does not exist.")
+    user = User(email=email, email_verified=utcnow())
+    user.password_hash = hash_password(password)
+    _assign_role(user, role, country_code)
+    if role == "focal_point":
+        user.institutions = _institutions([i.id for i in found], country_code)
+    db.session.add(user)
+    db.session.commit()
+    logger.info("User %s created as %s from the command line", user.id, role)
+    return user
+
+
+def require_secretariat(user) -> None:
+    """PermissionDenied unless `user` is a signed-in secretariat member."""
+    if not getattr(user, "is_authenticated", False) or not user.is_secretariat:
+        raise PermissionDenied("Only the secretariat may do this.")
+
+
+def list_users() -> list[User]:
+    """Every account, secretariat first, then focal points by country."""
+    return list(
+        db.session.scalars(
+            select(User).order_by(User.role.desc(), User.country_code, User.email)
+        )
+    )
+
+
+def get_user(ident: int) -> User:
+    user = db.session.get(User, ident)
+    if user is None:
+        raise NotFound("No such user.")
+    return user

@@ -1,0 +1,211 @@
+"""Sign-in, registration, e-mail verification, password reset, invitations, /me."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from migratory.accounts import services
+from migratory.accounts.forms import (
+    AcceptInvitationForm,
+    ActionForm,
+    ForgotForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetForm,
+)
+from migratory.core.errors import DomainError
+from migratory.extensions import limiter, login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    """The signed-in user of a session, unless it was ended everywhere."""
+    return services.load_session_user(session_id)
+
+
+def _failed(response) -> bool:
+    """Only failed sign-ins count against the limits."""
+    return response.status_code != 302
+
+
+def _login_account() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def _safe_next(target: str | None) -> str:
+    """A local path to go to after signing in; never another site."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
+        return target
+    return url_for("auth.profile")
+
+
+def _form_error(form, error: DomainError) -> None:
+    for field, messages in error.errors.items():
+        if field in form:
+            form[field].errors = list(form[field].errors) + list(messages)
+    if not error.errors:
+        flash(error.message, "danger")
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_login_account,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+def login():
+    """Sign in by e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            flash(error.message, "danger")
+            return render_template("accounts/login.html", form=form), 401
+        login_user(user, remember=form.remember.data)
+        return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/auth/logout")
+@login_required
+def logout():
+    """Sign out of this browser."""
+    if ActionForm().validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."), "info")
+    return redirect(url_for("inventory.home"))
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MAIL_REQUEST_LIMIT"], methods=["POST"])
+def register():
+    """A researcher or practitioner registers as a member."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            services.register_member(
+                form.email.data, form.name.data, form.password.data
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            return render_template(
+                "accounts/message.html",
+                title=_("Check your mailbox"),
+                message=_(
+                    "We sent a link to confirm your address. "
+                    "Open it within 3 days, then sign in."
+                ),
+            )
+    status = 400 if form.errors or request.method == "POST" else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/auth/verify/<token>")
+def verify(token: str):
+    """Confirm an e-mail address from the link we sent."""
+    services.verify_email(token)
+    flash(_("Your address is confirmed. You can sign in."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/auth/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["MAIL_REQUEST_LIMIT"], methods=["POST"])
+def forgot():
+    """Ask for a password reset link (the answer never says who is registered)."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template(
+            "accounts/message.html",
+            title=_("Check your mailbox"),
+            message=_(
+                "If this address is registered, a link to reset the password "
+                "is on its way. It works for 2 hours."
+            ),
+        )
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    """Choose a new password from a reset link."""
+    services.user_for_reset(token)  # refuse bad links before showing the form
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            flash(_("Your password is changed. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/auth/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Join as focal point or secretariat from an invitation link."""
+    invitation = services.invitation_for(token)
+    existing = services.get_user_by_email(invitation.email)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(
+                token, form.name.data, form.password.data or None
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Welcome. Your role is now active."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template(
+        "accounts/invitation.html", form=form, invitation=invitation, existing=existing
+    )
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The signed-in user's profile, role and institutions."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.name.data)
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("accounts/profile.html", form=form, action_form=ActionForm())
+
+
+@bp.post("/me/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the signed-in user, on every device."""
+    if ActionForm().validate_on_submit():
+        services.log_out_everywhere(current_user)
+        logout_user()
+        flash(_("You are signed out on every device."), "info")
+    return redirect(url_for("auth.login"))

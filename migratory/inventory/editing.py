@@ -1,0 +1,190 @@
+"""Editing pages: new entries, edits or proposals, history, confirm, archive."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from migratory.accounts.forms import ActionForm
+from migratory.accounts.permissions import may_edit_directly
+from migratory.core.errors import Conflict, DomainError
+from migratory.inventory.forms import institution_form, show_errors
+from migratory.inventory.history import diff_states, revisions_with_changes
+from migratory.inventory.services import get_institution, institution_state
+from migratory.moderation import proposals, upkeep
+from migratory.moderation.dashboard import is_stale
+
+bp = Blueprint("editing", __name__)
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Propose a new institution (the secretariat adds it at once)."""
+    form = institution_form()
+    if form.validate_on_submit():
+        try:
+            outcome, result = proposals.create_or_propose(
+                current_user, form.payload(), form.comment.data
+            )
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            return _after_save(outcome, result)
+    status = 422 if request.method == "POST" else 200
+    return render_template("editing/edit.html", form=form, institution=None), status
+
+
+@bp.route("/institutions/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit an entry directly where allowed, otherwise propose the change."""
+    institution = get_institution(slug)
+    form = institution_form()
+    if request.method == "GET":
+        form.fill(institution_state(institution))
+        form.version.data = institution.version
+    elif form.validate_on_submit():
+        try:
+            outcome, result = proposals.save_edit(
+                current_user,
+                slug,
+                form.payload(),
+                expected_version=_version(form),
+                comment=form.comment.data,
+            )
+        except Conflict:
+            return _conflict(institution, form)
+        except DomainError as error:
+            show_errors(form, error)
+        else:
+            return _after_save(outcome, result)
+    return render_template(
+        "editing/edit.html",
+        form=form,
+        institution=institution,
+        direct=may_edit_directly(current_user, institution),
+    ), (422 if request.method == "POST" else 200)
+
+
+def _version(form) -> int:
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def _conflict(institution, form):
+    """The entry changed meanwhile: show both versions and let the user merge."""
+    from migratory.inventory.services import validate_institution
+
+    theirs = institution_state(institution)
+    try:
+        mine = validate_institution(form.payload())
+        mine = {("country" if k == "country_code" else k): v for k, v in mine.items()}
+    except DomainError:
+        mine = form.payload()
+    differences = diff_states(theirs, {**theirs, **mine})
+    form.version.data = institution.version  # saving again applies the merge
+    return render_template(
+        "editing/conflict.html",
+        form=form,
+        institution=institution,
+        differences=differences,
+    ), 409
+
+
+def _after_save(outcome: str, result):
+    if outcome == "proposed":
+        flash(
+            _("Thank you: your proposal goes to the secretariat for review."), "success"
+        )
+        target = result.institution.slug if result.institution else None
+        return redirect(
+            url_for("inventory.detail", slug=target)
+            if target
+            else url_for("auth.profile")
+        )
+    flash(_("Saved. The change is published."), "success")
+    return redirect(url_for("inventory.detail", slug=result.slug))
+
+
+@bp.get("/institutions/<slug>/history")
+def history(slug: str):
+    """Every revision of a published entry, with what changed."""
+    institution = get_institution(
+        slug, published_only=not getattr(current_user, "is_secretariat", False)
+    )
+    return render_template(
+        "editing/history.html",
+        institution=institution,
+        revisions=revisions_with_changes(institution),
+        action_form=ActionForm(),
+        stale=is_stale(institution),
+    )
+
+
+@bp.post("/institutions/<slug>/history/<int:number>/restore")
+@login_required
+def restore(slug: str, number: int):
+    """Make an earlier revision current again (secretariat)."""
+    upkeep.restore_revision(current_user, slug, number)
+    flash(
+        _("Revision %(number)s restored as a new revision.", number=number), "success"
+    )
+    return redirect(url_for("editing.history", slug=slug))
+
+
+@bp.post("/institutions/<slug>/confirm")
+@login_required
+def confirm(slug: str):
+    """One click: this entry is still correct."""
+    upkeep.confirm_current(current_user, slug)
+    flash(_("Thank you: the entry is confirmed as correct today."), "success")
+    return redirect(url_for("inventory.detail", slug=slug))
+
+
+@bp.route("/institutions/<slug>/confirm/<token>", methods=["GET", "POST"])
+def confirm_link(slug: str, token: str):
+    """Confirm from a reminder's link, without signing in."""
+    institution = get_institution(slug)
+    form = ActionForm()
+    if form.validate_on_submit():
+        upkeep.confirm_by_token(token, slug)
+        flash(_("Thank you: the entry is confirmed as correct today."), "success")
+        return redirect(url_for("inventory.detail", slug=slug))
+    return render_template("editing/confirm.html", institution=institution, form=form)
+
+
+@bp.post("/institutions/<slug>/archive")
+@login_required
+def archive(slug: str):
+    """Archive an entry (secretariat); it can be brought back."""
+    upkeep.set_archived(current_user, slug, True, request.form.get("comment"))
+    flash(_("Archived. It can be restored from its history."), "info")
+    return redirect(url_for("editing.history", slug=slug))
+
+
+@bp.post("/institutions/<slug>/unarchive")
+@login_required
+def unarchive(slug: str):
+    """Publish an archived entry again (secretariat)."""
+    upkeep.set_archived(current_user, slug, False, request.form.get("comment"))
+    flash(_("Published again."), "success")
+    return redirect(url_for("inventory.detail", slug=slug))
+
+
+@bp.route("/institutions/<slug>/propose-archive", methods=["GET", "POST"])
+@login_required
+def propose_archive(slug: str):
+    """Propose that an entry be archived (closed, merged, out of scope)."""
+    institution = get_institution(slug, published_only=True)
+    form = ActionForm()
+    if form.validate_on_submit():
+        proposals.propose(
+            current_user, "archive", institution, {}, request.form.get("comment")
+        )
+        flash(_("Thank you: the secretariat will review the proposal."), "success")
+        return redirect(url_for("inventory.detail", slug=slug))
+    return render_template(
+        "editing/propose_archive.html", institution=institution, form=form
+    )

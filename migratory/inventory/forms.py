@@ -1,0 +1,125 @@
+"""The institution form: edits, proposals and new entries."""
+
+from flask import flash
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    FloatField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from migratory.core.errors import DomainError
+from migratory.inventory import queries
+from migratory.inventory.vocab import CATEGORIES, ROLES, STATUSES, TOPICS
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class InstitutionForm(FlaskForm):
+    """Every field a person may change; the schema validates the result."""
+
+    name = StringField(
+        _l("Name (English)"), validators=[DataRequired(), Length(max=300)]
+    )
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=50)])
+    other_names = TextAreaField(
+        _l("Names in other languages, one per line as “ru: Название”"),
+        validators=[Optional(), Length(max=3000)],
+    )
+    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()))
+    summary = TextAreaField(_l("Summary of activities"), validators=[Length(max=5000)])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
+    email = StringField(_l("Public e-mail"), validators=[Optional(), Length(max=254)])
+    phone = StringField(_l("Public phone"), validators=[Optional(), Length(max=50)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    country = SelectField(_l("Country"), choices=[], validate_choice=False)
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(
+        _l("Longitude"), validators=[Optional(), NumberRange(-180, 180)]
+    )
+    topics = CheckboxesField(_l("Topics"), choices=list(TOPICS.items()))
+    roles = CheckboxesField(_l("Role in the data network"), choices=list(ROLES.items()))
+    status = SelectField(_l("Status"), choices=list(STATUSES.items()))
+    comment = StringField(
+        _l("Why this change? (optional, shown in the history)"),
+        validators=[Optional(), Length(max=500)],
+    )
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    def payload(self) -> dict:
+        """The form's values in the shape the institution schema loads."""
+        names = []
+        for line in (self.other_names.data or "").splitlines():
+            lang, sep, name = line.partition(":")
+            if sep and lang.strip() and name.strip():
+                names.append({"lang": lang.strip().lower(), "name": name.strip()})
+            elif line.strip():
+                names.append({"lang": "", "name": line.strip()})  # the schema says why
+        return {
+            "name": self.name.data,
+            "acronym": self.acronym.data,
+            "names": names,
+            "category": self.category.data,
+            "summary": self.summary.data,
+            "website": self.website.data,
+            "email": self.email.data,
+            "phone": self.phone.data,
+            "address": self.address.data,
+            "city": self.city.data,
+            "country": self.country.data,
+            "latitude": self.latitude.data,
+            "longitude": self.longitude.data,
+            "topics": self.topics.data or [],
+            "roles": self.roles.data or [],
+            "status": self.status.data,
+        }
+
+    def fill(self, state: dict) -> None:
+        """Show a saved state (an entry, a proposal, a revision) in the form."""
+        for field in (
+            "name", "acronym", "category", "summary", "website", "email", "phone",
+            "address", "city", "country", "latitude", "longitude", "topics", "roles",
+            "status",
+        ):  # fmt: skip
+            if field in state:
+                self[field].data = state[field]
+        self.other_names.data = "\n".join(
+            f"{n['lang']}: {n['name']}" for n in state.get("names") or []
+        )
+
+
+FORM_FIELDS = {"country_code": "country", "names": "other_names"}
+
+
+def institution_form(**kwargs) -> InstitutionForm:
+    """The institution form with the countries to choose from."""
+    form = InstitutionForm(**kwargs)
+    form.country.choices = [(c.iso2, c.name) for c in queries.all_countries()]
+    return form
+
+
+def show_errors(form, error: DomainError) -> None:
+    """Field errors from the schema onto the form's fields, else a message."""
+    shown = False
+    for field, messages in error.errors.items():
+        name = FORM_FIELDS.get(field, field)
+        if name in form:
+            flat = messages if isinstance(messages, list) else [str(messages)]
+            form[name].errors = list(form[name].errors) + [str(m) for m in flat]
+            shown = True
+    flash(
+        error.message if not shown else _("Please correct the marked fields."), "danger"
+    )

@@ -1,0 +1,1 @@
+"""Moderation: proposals, revisions restored, duplicates, the audit log."""

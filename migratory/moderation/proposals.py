@@ -1,0 +1,215 @@
+"""Proposed changes and new entries, and the secretariat's decisions on them."""
+
+import logging
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from migratory.accounts.mail import send_mail
+from migratory.accounts.permissions import (
+    may_edit_directly,
+    require_signed_in,
+)
+from migratory.accounts.services import require_secretariat
+from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from migratory.core.models import utcnow
+from migratory.extensions import db
+from migratory.inventory.history import FieldChange, diff_states
+from migratory.inventory.models import Institution
+from migratory.inventory.services import (
+    change_institution,
+    create_institution,
+    get_institution,
+    institution_state,
+    validate_institution,
+)
+from migratory.moderation.audit import record_action
+from migratory.moderation.models import Proposal
+
+logger = logging.getLogger(__name__)
+# Only the secretariat changes these, never through a form of anyone else.
+RESERVED = ("status", "last_verified", "ror_id", "geo_source", "geo_precision")
+
+
+def _editable(payload: dict, user) -> dict:
+    """The payload without the fields this user may not set."""
+    if getattr(user, "is_secretariat", False):
+        return payload
+    return {k: v for k, v in payload.items() if k not in RESERVED}
+
+
+def save_edit(
+    user,
+    slug: str,
+    payload: dict,
+    *,
+    expected_version: int,
+    comment: str | None = None,
+) -> tuple[str, Institution | Proposal]:
+    """An edit from the form: applied at once where the user may edit the entry
+    directly, otherwise proposed. Returns ("saved", entry) or ("proposed", ...).
+    """
+    require_signed_in(user)
+    institution = get_institution(slug)
+    payload = _editable(payload, user)
+    data = validate_institution(payload)
+    if not may_edit_directly(user, institution):
+        return "proposed", propose(user, "change", institution, payload, comment)
+    if not user.is_secretariat and data["country_code"] != user.country_code:
+        raise PermissionDenied("A focal point cannot move an entry to another country.")
+    if change_institution(
+        institution,
+        data,
+        source="web",
+        comment=comment,
+        expected_version=expected_version,
+        author_id=user.id,
+        replace_names=True,
+    ):
+        db.session.commit()
+        logger.info("Institution %s edited by user %s", slug, user.id)
+    return "saved", institution
+
+
+def create_or_propose(user, payload: dict, comment: str | None = None):
+    """A new entry: created by the secretariat, proposed by anyone else."""
+    require_signed_in(user)
+    payload = _editable(payload, user)
+    validate_institution(payload)
+    if user.is_secretariat:
+        return "saved", create_institution(
+            payload, source="web", comment=comment, author_id=user.id
+        )
+    return "proposed", propose(user, "new", None, payload, comment)
+
+
+def propose(user, kind: str, institution, payload: dict, comment=None) -> Proposal:
+    """Queue a proposal for the secretariat."""
+    require_signed_in(user)
+    if kind != "archive":
+        validate_institution(payload)
+    proposal = Proposal(
+        kind=kind,
+        institution_id=institution.id if institution else None,
+        proposer_id=user.id,
+        data=payload,
+        base_version=institution.version if institution else None,
+        comment=(comment or "").strip() or None,
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    logger.info("Proposal %s (%s) by user %s", proposal.id, kind, user.id)
+    return proposal
+
+
+def pending_proposals() -> list[Proposal]:
+    """The moderation queue, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.status == "pending")
+            .options(
+                selectinload(Proposal.proposer), selectinload(Proposal.institution)
+            )
+            .order_by(Proposal.created, Proposal.id)
+        )
+    )
+
+
+def get_proposal(ident: int) -> Proposal:
+    proposal = db.session.get(Proposal, ident)
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    return proposal
+
+
+def proposed_state(proposal: Proposal) -> dict:
+    """The state the entry would have if the proposal were approved."""
+    current = institution_state(proposal.institution) if proposal.institution else {}
+    if proposal.kind == "archive":
+        return {**current, "status": "archived"}
+    data = validate_institution(proposal.data)
+    shaped = {("country" if k == "country_code" else k): v for k, v in data.items()}
+    return {**current, **shaped}
+
+
+def proposal_changes(proposal: Proposal) -> list[FieldChange]:
+    """Field-by-field differences between the entry now and the proposal."""
+    current = institution_state(proposal.institution) if proposal.institution else {}
+    return diff_states(current, proposed_state(proposal))
+
+
+def approve_proposal(actor, ident: int, payload: dict | None = None, comment=None):
+    """Apply a proposal (as the secretariat edited it, if `payload` is given)."""
+    require_secretariat(actor)
+    proposal = _pending(ident)
+    note = comment or proposal.comment
+    source = f"proposal:{proposal.id}"
+    if proposal.kind == "new":
+        institution = create_institution(
+            payload or proposal.data, source=source, comment=note, author_id=actor.id
+        )
+    else:
+        institution = proposal.institution
+        if proposal.kind == "archive":
+            data = {"status": "archived"}
+        else:
+            data = validate_institution(payload or proposal.data)
+        change_institution(
+            institution,
+            data,
+            source=source,
+            comment=note,
+            author_id=actor.id,
+            replace_names=proposal.kind == "change",
+        )
+    _decide(actor, proposal, "approved", institution, None)
+    return institution
+
+
+def reject_proposal(actor, ident: int, reason: str) -> Proposal:
+    """Refuse a proposal with a reason the proposer will read."""
+    require_secretariat(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Give a reason.", errors={"reason": ["Required."]})
+    proposal = _pending(ident)
+    _decide(actor, proposal, "rejected", proposal.institution, reason)
+    return proposal
+
+
+def _pending(ident: int) -> Proposal:
+    proposal = get_proposal(ident)
+    if proposal.status != "pending":
+        raise Conflict("This proposal has already been decided.")
+    return proposal
+
+
+def _decide(actor, proposal: Proposal, status: str, institution, reason) -> None:
+    proposal.status, proposal.reason = status, reason
+    proposal.reviewer_id, proposal.decided = actor.id, utcnow()
+    if institution is not None and proposal.institution_id is None:
+        proposal.institution_id = institution.id
+    target = f"institution:{institution.slug}" if institution else "new institution"
+    record_action(
+        actor, f"proposal {status}", target, proposal=proposal.id, reason=reason
+    )
+    db.session.commit()
+    _notify(proposal, institution)
+
+
+def _notify(proposal: Proposal, institution) -> None:
+    """Tell the proposer what was decided."""
+    if proposal.proposer is None:
+        return
+    name = institution.name if institution else proposal.data.get("name", "")
+    if proposal.status == "approved":
+        link = url_for("inventory.detail", slug=institution.slug, _external=True)
+        body = f"Your proposal for “{name}” was approved. Thank you.\n\n{link}\n"
+    else:
+        body = (
+            f"Your proposal for “{name}” was not accepted.\n\n"
+            f"Reason: {proposal.reason}\n"
+        )
+    send_mail(proposal.proposer.email, f"Your proposal: {proposal.status}", body)

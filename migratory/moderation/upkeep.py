@@ -1,0 +1,180 @@
+"""Keeping entries right: confirm, archive, restore a revision, merge duplicates.
+
+Every action here writes a revision; nothing is ever deleted.
+"""
+
+import logging
+
+from sqlalchemy import select
+
+from migratory.accounts.permissions import require_direct_edit
+from migratory.accounts.services import require_secretariat
+from migratory.accounts.tokens import make_token, read_token
+from migratory.core.errors import PermissionDenied, ValidationFailed
+from migratory.core.models import utcnow
+from migratory.extensions import db
+from migratory.inventory.history import get_revision
+from migratory.inventory.models import Institution
+from migratory.inventory.services import (
+    change_institution,
+    get_institution,
+    validate_institution,
+)
+from migratory.moderation.audit import record_action
+from migratory.moderation.models import DismissedDuplicate, Proposal
+
+logger = logging.getLogger(__name__)
+
+
+def confirm_current(user, slug: str) -> Institution:
+    """ "This entry is still correct": set last_verified (a revision records it)."""
+    institution = get_institution(slug)
+    require_direct_edit(user, institution)
+    _verified(institution, user.id)
+    db.session.commit()
+    return institution
+
+
+def _verified(institution: Institution, author_id: int | None) -> None:
+    change_institution(
+        institution,
+        {"last_verified": utcnow()},
+        source="web",
+        comment="Confirmed as still correct",
+        author_id=author_id,
+    )
+
+
+def confirm_token(user, institution: Institution) -> str:
+    """A signed link argument that lets `user` confirm `institution` in one click."""
+    return make_token("confirm", {"u": user.id, "i": institution.id})
+
+
+def confirm_by_token(token: str, slug: str) -> Institution:
+    """Confirm an entry from a reminder's link (no sign-in needed)."""
+    from migratory.accounts.models import User
+
+    payload = read_token("confirm", token)
+    institution = get_institution(slug)
+    user = db.session.get(User, payload.get("u"))
+    if payload.get("i") != institution.id or user is None or not user.active:
+        raise ValidationFailed("This link is not valid.")
+    require_direct_edit(user, institution)
+    _verified(institution, user.id)
+    db.session.commit()
+    return institution
+
+
+def set_archived(actor, slug: str, archived: bool, comment: str | None = None):
+    """Archive an entry, or bring it back (secretariat); reversible, never deleted."""
+    require_secretariat(actor)
+    institution = get_institution(slug)
+    status = "archived" if archived else "published"
+    if institution.status == status:
+        return institution
+    change_institution(
+        institution,
+        {"status": status},
+        source="web",
+        comment=comment or ("Archived" if archived else "Restored from the archive"),
+        author_id=actor.id,
+    )
+    record_action(actor, "archive" if archived else "unarchive", f"institution:{slug}")
+    db.session.commit()
+    return institution
+
+
+def restore_revision(actor, slug: str, number: int) -> Institution:
+    """Make an earlier revision's state current again, as a new revision."""
+    require_secretariat(actor)
+    institution = get_institution(slug)
+    revision = get_revision(institution, number)
+    data = validate_institution(revision.data)
+    changed = change_institution(
+        institution,
+        data,
+        source="restore",
+        comment=f"Restored revision {number}",
+        author_id=actor.id,
+        replace_names=True,
+    )
+    if changed:
+        record_action(actor, "restore", f"institution:{slug}", revision=number)
+        db.session.commit()
+        logger.info("Institution %s restored to revision %s", slug, number)
+    return institution
+
+
+# Fields the surviving entry takes from the merged one where it has none.
+FILLABLE = ("acronym", "summary", "website", "email", "phone", "address", "city")
+
+
+def merge_institutions(actor, keep_slug: str, merge_slug: str) -> Institution:
+    """Merge a duplicate into the entry that stays: its missing fields, names
+    and topics are filled from the duplicate, which is archived (not deleted)."""
+    require_secretariat(actor)
+    if keep_slug == merge_slug:
+        raise ValidationFailed("An entry cannot be merged into itself.")
+    keep, gone = get_institution(keep_slug), get_institution(merge_slug)
+    if gone.status == "archived":
+        raise ValidationFailed("That entry is already archived.")
+    data = {f: getattr(gone, f) for f in FILLABLE if not getattr(keep, f)}
+    data = {f: v for f, v in data.items() if v}
+    languages = {n.lang for n in keep.names}
+    extra_names = [
+        {"lang": n.lang, "name": n.name} for n in gone.names if n.lang not in languages
+    ]
+    if extra_names:
+        data["names"] = extra_names
+    if set(gone.topics) - set(keep.topics):
+        data["topics"] = sorted(set(keep.topics) | set(gone.topics))
+    note = f"Merged {merge_slug} into {keep_slug}"
+    change_institution(keep, data, source="merge", comment=note, author_id=actor.id)
+    change_institution(
+        gone, {"status": "archived"}, source="merge", comment=note, author_id=actor.id
+    )
+    _move_links(gone, keep)
+    record_action(actor, "merge", f"institution:{keep_slug}", merged=merge_slug)
+    db.session.commit()
+    logger.info("%s by user %s", note, actor.id)
+    return keep
+
+
+def _move_links(gone: Institution, keep: Institution) -> None:
+    """Focal points and open proposals of the duplicate follow to the survivor."""
+    from migratory.accounts.models import User
+
+    for user in db.session.scalars(
+        select(User).where(User.institutions.contains(gone))
+    ):
+        user.institutions.remove(gone)
+        if keep not in user.institutions and keep.country_code == user.country_code:
+            user.institutions.append(keep)
+    for proposal in db.session.scalars(
+        select(Proposal).where(
+            Proposal.institution_id == gone.id, Proposal.status == "pending"
+        )
+    ):
+        proposal.institution_id = keep.id
+
+
+def dismiss_duplicate(actor, first_slug: str, second_slug: str) -> None:
+    """Record that two entries are distinct, so they are not suggested again."""
+    require_secretariat(actor)
+    first, second = sorted(
+        [get_institution(first_slug), get_institution(second_slug)], key=lambda i: i.id
+    )
+    if first.id == second.id:
+        raise PermissionDenied("Pick two different entries.")
+    exists = db.session.scalar(
+        select(DismissedDuplicate.id).where(
+            DismissedDuplicate.first_id == first.id,
+            DismissedDuplicate.second_id == second.id,
+        )
+    )
+    if exists is None:
+        db.session.add(DismissedDuplicate(first_id=first.id, second_id=second.id))
+        record_action(
+            actor, "dismiss duplicate", f"institution:{first.slug}", other=second.slug
+        )
+        db.session.commit()

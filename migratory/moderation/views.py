@@ -1,0 +1,197 @@
+"""The secretariat's pages: dashboard, moderation queue, people, duplicates, audit."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from migratory.accounts import services as accounts
+from migratory.accounts.forms import ActionForm, RoleForm
+from migratory.core.errors import DomainError
+from migratory.extensions import login_manager
+from migratory.inventory import queries
+from migratory.inventory.forms import institution_form, show_errors
+from migratory.moderation import dashboard as watch
+from migratory.moderation import proposals, upkeep
+from migratory.moderation.audit import audit_log
+
+bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
+
+
+class RejectForm(ActionForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class PairForm(ActionForm):
+    first = StringField(validators=[DataRequired()])
+    second = StringField(validators=[DataRequired()])
+
+
+@bp.before_request
+def secretariat_only():
+    """Sign-in first; then only the secretariat gets past."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_secretariat:
+        abort(403)
+
+
+@bp.get("/")
+def dashboard():
+    """Status, freshness per country, the queue, gaps and likely duplicates."""
+    return render_template(
+        "secretariat/dashboard.html",
+        by_status=watch.counts_by_status(),
+        freshness=watch.freshness_by_country(),
+        queue=proposals.pending_proposals(),
+        stale=watch.stale_institutions(limit=50),
+        gaps=watch.incomplete_institutions(limit=20),
+        duplicates=watch.likely_duplicates(limit=20),
+        pair_form=PairForm(),
+    )
+
+
+@bp.get("/proposals")
+def queue():
+    """Proposals waiting for a decision, oldest first."""
+    return render_template(
+        "secretariat/queue.html", queue=proposals.pending_proposals()
+    )
+
+
+@bp.get("/proposals/<int:ident>")
+def proposal(ident: int):
+    """One proposal: who, what, a field-by-field diff, and the decision forms."""
+    item = proposals.get_proposal(ident)
+    form = institution_form()
+    if item.kind != "archive":
+        form.fill(proposals.proposed_state(item))
+    return render_template(
+        "secretariat/proposal.html",
+        proposal=item,
+        changes=proposals.proposal_changes(item),
+        form=form,
+        reject_form=RejectForm(),
+    )
+
+
+@bp.post("/proposals/<int:ident>/approve")
+def approve(ident: int):
+    """Approve as proposed, or as edited in the form."""
+    item = proposals.get_proposal(ident)
+    form = institution_form()
+    edited = item.kind != "archive" and request.form.get("edited") == "1"
+    if not form.validate_on_submit() and edited:
+        flash(_("Please correct the marked fields."), "danger")
+        return redirect(url_for(".proposal", ident=ident))
+    try:
+        proposals.approve_proposal(
+            current_user, ident, form.payload() if edited else None, form.comment.data
+        )
+    except DomainError as error:
+        show_errors(form, error)
+        return redirect(url_for(".proposal", ident=ident))
+    flash(_("Approved and published; the proposer is told."), "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.post("/proposals/<int:ident>/reject")
+def reject(ident: int):
+    """Refuse with a reason; the proposer is told."""
+    form = RejectForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "danger")
+        return redirect(url_for(".proposal", ident=ident))
+    proposals.reject_proposal(current_user, ident, form.reason.data)
+    flash(_("Rejected; the proposer is told."), "info")
+    return redirect(url_for(".queue"))
+
+
+def _role_form(**kwargs) -> RoleForm:
+    form = RoleForm(**kwargs)
+    form.country.choices = [("", "—")] + [
+        (c.iso2, c.name) for c in queries.all_countries()
+    ]
+    return form
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+def invitations():
+    """Invite focal points and secretariat members."""
+    form = _role_form()
+    if form.validate_on_submit():
+        try:
+            accounts.invite(
+                current_user,
+                form.email.data or "",
+                form.role.data,
+                form.country.data or None,
+                form.institutions.data,
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Invitation sent."), "success")
+            return redirect(url_for(".invitations"))
+    return render_template(
+        "secretariat/invitations.html", form=form, users=accounts.list_users()
+    )
+
+
+@bp.route("/users/<int:ident>", methods=["GET", "POST"])
+def user(ident: int):
+    """Designate a user: member, focal point of a country with institutions, or
+    secretariat."""
+    person = accounts.get_user(ident)
+    form = _role_form(
+        data={
+            "role": person.role or "member",
+            "country": person.country_code or "",
+            "institutions": [i.id for i in person.institutions],
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            accounts.designate(
+                current_user,
+                person,
+                form.role.data,
+                form.country.data or None,
+                form.institutions.data,
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".user", ident=ident))
+    return render_template("secretariat/user.html", person=person, form=form)
+
+
+@bp.post("/duplicates/merge")
+def merge():
+    """Merge the second entry into the first."""
+    form = PairForm()
+    if form.validate_on_submit():
+        kept = upkeep.merge_institutions(
+            current_user, form.first.data, form.second.data
+        )
+        flash(_("Merged into %(name)s.", name=kept.name), "success")
+    return redirect(url_for(".dashboard"))
+
+
+@bp.post("/duplicates/dismiss")
+def dismiss():
+    """These two are not duplicates."""
+    form = PairForm()
+    if form.validate_on_submit():
+        upkeep.dismiss_duplicate(current_user, form.first.data, form.second.data)
+        flash(_("Dismissed."), "info")
+    return redirect(url_for(".dashboard"))
+
+
+@bp.get("/audit")
+def audit():
+    """The secretariat's actions, newest first."""
+    return render_template("secretariat/audit.html", entries=audit_log())
