@@ -1,8 +1,11 @@
 """Fixtures: the suite runs once on SQLite and once on PostgreSQL."""
 
 import os
+import re
+import socket
 import uuid
 from contextlib import contextmanager
+from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -139,10 +142,73 @@ def wipe_inventory(app) -> None:
     app.extensions["search"].close()
 
 
+class Mailbox:
+    """Messages received by the local SMTP server, as email.message objects."""
+
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd)
+        self.messages.append(
+            message_from_bytes(envelope.original_content or envelope.content)
+        )
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        """Messages sent to `address`."""
+        return [m for m in self.messages if address in m["To"]]
+
+    def last_body(self, address: str) -> str:
+        """The text of the last message sent to `address`."""
+        found = self.to(address)
+        assert found, f"no mail to {address}"
+        return found[-1].get_payload(decode=True).decode()
+
+    def last_link(self, address: str, contains: str = "/") -> str:
+        """The path of the last link in the last message to `address`."""
+        links = re.findall(r"https?://[^\s]+", self.last_body(address))
+        links = [link for link in links if contains in link]
+        assert links, f"no link with {contains!r} in the mail to {address}"
+        return "/" + links[-1].split("/", 3)[3]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
-    """A fresh application on a clean inventory (geography kept)."""
-    app = make_test_app(database_url, tmp_path / "index")
+def mailbox(smtp_server):
+    """The SMTP server's mailbox, emptied for this test."""
+    smtp_server[1].messages.clear()
+    return smtp_server[1]
+
+
+def mail_settings(smtp_server) -> dict:
+    """Settings that send the app's mail to the local SMTP server."""
+    controller, _ = smtp_server
+    return {
+        "MAIL_SERVER": controller.hostname,
+        "MAIL_PORT": controller.port,
+        "MAIL_SUPPRESS_SEND": False,
+    }
+
+
+@pytest.fixture
+def app(database_url, tmp_path, smtp_server):
+    """A fresh application on a clean inventory (geography kept); its mail goes
+    to the local SMTP server."""
+    app = make_test_app(database_url, tmp_path / "index", **mail_settings(smtp_server))
     yield app
     wipe_inventory(app)
 
@@ -213,3 +279,61 @@ def shared_data() -> Path:
     """../shared/data, which CI has beside the clone."""
     require_or_skip(SHARED_DATA.is_dir(), f"{SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: a verified account with a role; returns its e-mail address."""
+    from migratory.accounts.services import create_user
+
+    def make(email, role="member", country=None, institutions=()):
+        with app.app_context():
+            create_user(
+                email,
+                role,
+                PASSWORD,
+                country_code=country,
+                institution_slugs=tuple(institutions),
+            )
+        return email
+
+    return make
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path` (the test client keeps the session)."""
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert found, f"no CSRF token on {path}"
+    return found[1]
+
+
+class Auth:
+    """flaskr-style helper: sign a test client in and out."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        token = csrf_token(self.client, "/auth/login")
+        return self.client.post(
+            "/auth/login",
+            data={"email": email, "password": password, "csrf_token": token, **extra},
+        )
+
+    def logout(self):
+        token = csrf_token(self.client, "/me")
+        return self.client.post("/auth/logout", data={"csrf_token": token})
+
+    def post(self, path: str, data: dict | None = None, form_page: str | None = None):
+        """POST with the CSRF token of the signed-in session."""
+        token = csrf_token(self.client, form_page or "/me")
+        return self.client.post(path, data={"csrf_token": token, **(data or {})})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

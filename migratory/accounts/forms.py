@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from migratory.accounts.passwords import MIN_LENGTH
+from migratory.inventory.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -81,11 +82,13 @@ class RoleForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     role = SelectField(
         _l("Role"),
-        choices=[
-            ("focal_point", _l("Focal point")),
-            ("secretariat", _l("Secretariat")),
-            ("member", _l("Member")),
-        ],
+        choices=choices(
+            [
+                ("focal_point", _l("Focal point")),
+                ("secretariat", _l("Secretariat")),
+                ("member", _l("Member")),
+            ]
+        ),
     )
     country = SelectField(
         _l("Country (focal points)"), choices=[], validate_choice=False

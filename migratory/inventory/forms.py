@@ -13,12 +13,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from migratory.core.errors import DomainError
 from migratory.inventory import queries
 from migratory.inventory.vocab import CATEGORIES, ROLES, STATUSES, TOPICS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -37,7 +43,7 @@ class InstitutionForm(FlaskForm):
         _l("Names in other languages, one per line as “ru: Название”"),
         validators=[Optional(), Length(max=3000)],
     )
-    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()))
+    category = SelectField(_l("Category"), choices=choices(CATEGORIES.items()))
     summary = TextAreaField(_l("Summary of activities"), validators=[Length(max=5000)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
     email = StringField(_l("Public e-mail"), validators=[Optional(), Length(max=254)])
@@ -49,9 +55,11 @@ class InstitutionForm(FlaskForm):
     longitude = FloatField(
         _l("Longitude"), validators=[Optional(), NumberRange(-180, 180)]
     )
-    topics = CheckboxesField(_l("Topics"), choices=list(TOPICS.items()))
-    roles = CheckboxesField(_l("Role in the data network"), choices=list(ROLES.items()))
-    status = SelectField(_l("Status"), choices=list(STATUSES.items()))
+    topics = CheckboxesField(_l("Topics"), choices=choices(TOPICS.items()))
+    roles = CheckboxesField(
+        _l("Role in the data network"), choices=choices(ROLES.items())
+    )
+    status = SelectField(_l("Status"), choices=choices(STATUSES.items()))
     comment = StringField(
         _l("Why this change? (optional, shown in the history)"),
         validators=[Optional(), Length(max=500)],
@@ -107,7 +115,7 @@ FORM_FIELDS = {"country_code": "country", "names": "other_names"}
 def institution_form(**kwargs) -> InstitutionForm:
     """The institution form with the countries to choose from."""
     form = InstitutionForm(**kwargs)
-    form.country.choices = [(c.iso2, c.name) for c in queries.all_countries()]
+    form.country.choices = choices((c.iso2, c.name) for c in queries.all_countries())
     return form
 
 

@@ -134,7 +134,7 @@ def likely_duplicates(limit: int = 100) -> list[DuplicatePair]:
     dismissed = set(
         db.session.execute(
             select(DismissedDuplicate.first_id, DismissedDuplicate.second_id)
-        ).tuples()
+        ).all()
     )
     pairs: dict[tuple[int, int], DuplicatePair] = {}
     by_country = defaultdict(list)

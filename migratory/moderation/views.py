@@ -12,7 +12,7 @@ from migratory.accounts.forms import ActionForm, RoleForm
 from migratory.core.errors import DomainError
 from migratory.extensions import login_manager
 from migratory.inventory import queries
-from migratory.inventory.forms import institution_form, show_errors
+from migratory.inventory.forms import choices, institution_form, show_errors
 from migratory.moderation import dashboard as watch
 from migratory.moderation import proposals, upkeep
 from migratory.moderation.audit import audit_log
@@ -111,9 +111,9 @@ def reject(ident: int):
 
 def _role_form(**kwargs) -> RoleForm:
     form = RoleForm(**kwargs)
-    form.country.choices = [("", "—")] + [
-        (c.iso2, c.name) for c in queries.all_countries()
-    ]
+    form.country.choices = choices(
+        [("", "—")] + [(c.iso2, c.name) for c in queries.all_countries()]
+    )
     return form
 
 
