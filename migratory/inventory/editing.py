@@ -147,6 +147,7 @@ def confirm(slug: str):
 def confirm_link(slug: str, token: str):
     """Confirm from a reminder's link, without signing in."""
     institution = get_institution(slug)
+    upkeep.check_confirm_token(token, institution)
     form = ActionForm()
     if form.validate_on_submit():
         upkeep.confirm_by_token(token, slug)

@@ -59,7 +59,10 @@ class InstitutionForm(FlaskForm):
     roles = CheckboxesField(
         _l("Role in the data network"), choices=choices(ROLES.items())
     )
-    status = SelectField(_l("Status"), choices=choices(STATUSES.items()))
+    # Only the secretariat sees it; the schema checks the value.
+    status = SelectField(
+        _l("Status"), choices=choices(STATUSES.items()), validate_choice=False
+    )
     comment = StringField(
         _l("Why this change? (optional, shown in the history)"),
         validators=[Optional(), Length(max=500)],
@@ -92,8 +95,7 @@ class InstitutionForm(FlaskForm):
             "longitude": self.longitude.data,
             "topics": self.topics.data or [],
             "roles": self.roles.data or [],
-            "status": self.status.data,
-        }
+        } | ({"status": self.status.data} if self.status.data else {})
 
     def fill(self, state: dict) -> None:
         """Show a saved state (an entry, a proposal, a revision) in the form."""

@@ -50,16 +50,22 @@ def confirm_token(user, institution: Institution) -> str:
     return make_token("confirm", {"u": user.id, "i": institution.id})
 
 
-def confirm_by_token(token: str, slug: str) -> Institution:
-    """Confirm an entry from a reminder's link (no sign-in needed)."""
+def check_confirm_token(token: str, institution: Institution):
+    """The user a reminder's confirm link was made for; refused if invalid."""
     from migratory.accounts.models import User
 
     payload = read_token("confirm", token)
-    institution = get_institution(slug)
     user = db.session.get(User, payload.get("u"))
     if payload.get("i") != institution.id or user is None or not user.active:
         raise ValidationFailed("This link is not valid.")
     require_direct_edit(user, institution)
+    return user
+
+
+def confirm_by_token(token: str, slug: str) -> Institution:
+    """Confirm an entry from a reminder's link (no sign-in needed)."""
+    institution = get_institution(slug)
+    user = check_confirm_token(token, institution)
     _verified(institution, user.id)
     db.session.commit()
     return institution
