@@ -91,6 +91,10 @@ class Config:
     # Write messages as files here instead of sending them (development).
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR")
 
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers
+    # are trusted (the client address matters for rate limits). 0: none.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+
     # Entries not confirmed for this long are stale.
     STALE_AFTER_DAYS = 365
 

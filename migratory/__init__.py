@@ -19,6 +19,11 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config or Config())
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _bind_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -66,7 +66,9 @@ def register_member(email: str, name: str, password: str) -> User:
     _check_new_password(password, email)
     existing = get_user_by_email(email)
     if existing is not None:
-        # Say nothing to the visitor about who is registered; tell the owner.
+        # Say nothing to the visitor about who is registered (not even by
+        # answering faster than a registration); tell the owner.
+        hash_password(password)
         send_mail(
             existing.email,
             "Someone tried to register with your address",
@@ -261,11 +263,15 @@ def accept_invitation(token: str, name: str, password: str | None) -> User:
     """Create (or upgrade) the invited account with the invited role."""
     invitation = invitation_for(token)
     user = get_user_by_email(invitation.email)
-    if user is None:
+    if user is None or user.email_verified is None:
+        # An unverified account's password was chosen by whoever registered
+        # the address, perhaps not its owner: the invitee chooses a new one.
         _check_new_password(password or "", invitation.email)
-        user = User(email=invitation.email, name=(name or "").strip()[:200])
+        if user is None:
+            user = User(email=invitation.email)
+            db.session.add(user)
+        user.name = (name or "").strip()[:200]
         user.password_hash = hash_password(password)
-        db.session.add(user)
     elif password:
         _check_new_password(password, invitation.email)
         user.password_hash = hash_password(password)
@@ -330,6 +336,8 @@ def create_user(
     _check_new_password(password, email)
     country_code = country_code.upper() if country_code else None
     _check_role(role, country_code)
+    if role != "focal_point" and (country_code or institution_slugs):
+        raise ValidationFailed("Only focal points have a country and institutions.")
     slugs = list(institution_slugs)
     found = list(
         db.session.scalars(select(Institution).where(Institution.slug.in_(slugs)))

@@ -170,6 +170,8 @@ def accept_invitation(token: str):
     """Join as focal point or secretariat from an invitation link."""
     invitation = services.invitation_for(token)
     existing = services.get_user_by_email(invitation.email)
+    if existing is not None and existing.email_verified is None:
+        existing = None  # its password must be replaced: ask as for a new account
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

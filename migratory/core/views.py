@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from migratory.core.errors import DomainError
@@ -109,8 +110,11 @@ def register_error_pages(app) -> None:
             if messages:
                 body["errors"] = messages
             return jsonify(body), error.code
+        message = error.description
+        if error.code == 429:
+            message = _("Too many attempts. Wait a few minutes, then try again.")
         return render_template(
-            "errors/error.html", code=error.code, message=error.description
+            "errors/error.html", code=error.code, message=message
         ), error.code
 
     @app.errorhandler(500)

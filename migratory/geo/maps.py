@@ -20,6 +20,8 @@ OSM_ATTRIBUTION = (
     "contributors"
 )
 
+MAX_ZOOM = 18
+
 # South-west and north-east corners (latitude, longitude) of the region presets.
 PRESET_BOUNDS = {
     "": ((25.0, -170.0), (75.0, 180.0)),  # the whole region, Afghanistan included
@@ -87,12 +89,18 @@ class MapParts:
 
 def _base_map(tiles: Tiles, assets: Assets, **options) -> folium.Map:
     """A folium map with local libraries and the configured base layer."""
-    fmap = folium.Map(tiles=None, control_scale=True, **options)
+    # Without a tile layer Leaflet knows no maximum zoom, which the marker
+    # cluster needs: give the map its own (folium's max_zoom only reaches tiles).
+    fmap = folium.Map(tiles=None, control_scale=True, maxZoom=MAX_ZOOM, **options)
     fmap.default_js = [("leaflet", assets.leaflet_js)]
     fmap.default_css = [("leaflet_css", assets.leaflet_css)]
     if tiles.url:
         folium.TileLayer(
-            tiles.url, attr=tiles.attribution, name="base", control=False
+            tiles.url,
+            attr=tiles.attribution,
+            name="base",
+            control=False,
+            max_zoom=MAX_ZOOM,
         ).add_to(fmap)
     return fmap
 

@@ -75,10 +75,7 @@ def _apply(institution: Institution, data: dict, replace_names: bool = False) ->
         institution.topic_links = [InstitutionTopic(topic=t) for t in data["topics"]]
         changed = True
     if "names" in data and replace_names:
-        current = {n.lang: n.name for n in institution.names}
-        if current != {n["lang"]: n["name"] for n in data["names"]}:
-            institution.names = [InstitutionName(**n) for n in data["names"]]
-            changed = True
+        changed = _replace_names(institution, data["names"]) or changed
     elif "names" in data and _names_differ(institution, data["names"]):
         _merge_names(institution, data["names"])
         changed = True
@@ -114,6 +111,25 @@ def _place(institution: Institution, data: dict) -> bool:
 def _names_differ(institution: Institution, names: list[dict]) -> bool:
     current = {n.lang: n.name for n in institution.names}
     return any(current.get(n["lang"]) != n["name"] for n in names)
+
+
+def _replace_names(institution: Institution, names: list[dict]) -> bool:
+    """Make the names exactly `names`, updating rows in place (one per language)."""
+    wanted = {n["lang"]: n["name"] for n in names}
+    current = {n.lang: n for n in institution.names}
+    changed = False
+    for lang, row in current.items():
+        if lang not in wanted:
+            institution.names.remove(row)
+            changed = True
+        elif row.name != wanted[lang]:
+            row.name = wanted[lang]
+            changed = True
+    for lang, name in wanted.items():
+        if lang not in current:
+            institution.names.append(InstitutionName(lang=lang, name=name))
+            changed = True
+    return changed
 
 
 def _merge_names(institution: Institution, names: list[dict]) -> None:

@@ -154,6 +154,9 @@ def test_overview_map_is_a_pure_function_of_its_settings():
     assert all(url.startswith("/") for _, url in parts.assets)
     assert "L.markerClusterGroup" in parts.script
     assert "tileLayer" not in parts.script
+    # Without tiles the map itself must know its maximum zoom, or the marker
+    # cluster refuses to be added ("Map has no maxZoom specified").
+    assert '"maxZoom": 18' in parts.script
     assert 'class="folium-map"' in parts.html
 
 
