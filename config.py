@@ -97,6 +97,9 @@ class Config:
 
     # Entries not confirmed for this long are stale.
     STALE_AFTER_DAYS = 365
+    # The public address of the site, for links in mail sent by commands
+    # (`flask reminders send`), outside any request.
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()

@@ -278,4 +278,6 @@ def reminders_send():
     """E-mail each focal point a digest of their stale entries (run daily)."""
     from migratory.moderation.reminders import send_reminders
 
-    click.echo(f"Sent {send_reminders()} digests.")
+    # The links in the mail need the site's address, which a command lacks.
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        click.echo(f"Sent {send_reminders()} digests.")

@@ -21,6 +21,8 @@ bp = Blueprint("editing", __name__)
 def new():
     """Propose a new institution (the secretariat adds it at once)."""
     form = institution_form()
+    if request.method == "GET":
+        form.status.data = "published"  # else the first choice, "draft"
     if form.validate_on_submit():
         try:
             outcome, result = proposals.create_or_propose(

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from migratory.accounts import services as accounts
 from migratory.accounts.forms import ActionForm, RoleForm
-from migratory.core.errors import DomainError
+from migratory.core.errors import DomainError, ValidationFailed
 from migratory.extensions import login_manager
 from migratory.inventory import queries
 from migratory.inventory.forms import choices, institution_form, show_errors
@@ -90,7 +90,7 @@ def approve(ident: int):
         proposals.approve_proposal(
             current_user, ident, form.payload() if edited else None, form.comment.data
         )
-    except DomainError as error:
+    except ValidationFailed as error:
         show_errors(form, error)
         return redirect(url_for(".proposal", ident=ident))
     flash(_("Approved and published; the proposer is told."), "success")
