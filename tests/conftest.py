@@ -47,6 +47,21 @@ def require_or_skip(available: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """Argon2id at tiny costs: the same code paths, a fraction of the time.
+
+    Signing in is frequent in the suite and its cost is not what is tested;
+    the production parameters are argon2-cffi's defaults.
+    """
+    from argon2 import PasswordHasher
+
+    from migratory.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
     """Compile the message catalogs, as `make` does, so pytest alone works."""

@@ -6,10 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from migratory.accounts import passwords
 from migratory.accounts.models import Invitation, User
 from migratory.accounts.services import invite
 from migratory.core.errors import PermissionDenied
@@ -18,13 +16,6 @@ from migratory.inventory.models import Institution
 from tests.conftest import PASSWORD, ROOT, Auth, csrf_token
 
 NEW_PASSWORD = "violet kettle drums at noon"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Argon2id with tiny costs: the same code paths, a fraction of the time."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
 
 
 def flashes(response) -> list[str]:

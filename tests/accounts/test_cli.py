@@ -1,20 +1,11 @@
 """`flask users create`: verified accounts from the command line."""
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from migratory.accounts import passwords
 from migratory.accounts.models import User
 from migratory.extensions import db
 from tests.conftest import PASSWORD, Auth
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Argon2id with tiny costs: the same code paths, a fraction of the time."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
 
 
 def create(runner, email, *options, password=PASSWORD):

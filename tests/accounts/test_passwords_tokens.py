@@ -24,13 +24,6 @@ NEW_PASSWORD = "violet kettle drums at noon"
 OTHER_PASSWORD = "seven quiet herons fishing"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Argon2id with tiny costs: the same code paths, a fraction of the time."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-
-
 @contextmanager
 def issued_ago(monkeypatch, seconds: int):
     """Links signed inside this block carry a timestamp `seconds` in the past."""

@@ -4,9 +4,7 @@ in memory and in Redis."""
 import uuid
 
 import pytest
-from argon2 import PasswordHasher
 
-from migratory.accounts import passwords
 from migratory.accounts.services import create_user
 from migratory.extensions import limiter
 from tests.conftest import (
@@ -20,13 +18,6 @@ from tests.conftest import (
 
 WRONG = "not the right password"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Argon2id with tiny costs: the same code paths, a fraction of the time."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
 
 
 @pytest.fixture

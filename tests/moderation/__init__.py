@@ -6,24 +6,11 @@ browser submits it, read a table of a page, and look at the database.
 
 from html.parser import HTMLParser
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import Auth
 
 BASE = "/institutions"
-
-
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Argon2 at its cheapest: these tests sign in often, and sign-in is not
-    what they test (the default parameters cost most of their run time)."""
-    from argon2 import PasswordHasher
-
-    from migratory.accounts import passwords
-
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
 
 
 def signed_in(app, email: str):

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.moderation import (  # noqa: F401 (cheap_passwords: an autouse fixture)
-    cheap_passwords,
+from tests.moderation import (
     entry,
     revisions,
     signed_in,

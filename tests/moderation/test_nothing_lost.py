@@ -7,8 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.conftest import institution_payload
-from tests.moderation import (  # noqa: F401 (cheap_passwords: an autouse fixture)
-    cheap_passwords,
+from tests.moderation import (
     institution_count,
     proposals,
     revisions,

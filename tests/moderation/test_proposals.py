@@ -3,8 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.moderation import (  # noqa: F401 (cheap_passwords: an autouse fixture)
-    cheap_passwords,
+from tests.moderation import (
     edit_path,
     entry,
     form_data,

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
-from tests.moderation import (  # noqa: F401 (cheap_passwords: an autouse fixture)
-    cheap_passwords,
+from tests.moderation import (
     entry,
     institution_count,
     revisions,
