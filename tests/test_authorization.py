@@ -132,6 +132,12 @@ MATRIX = [
     ("GET", "/institutions/<slug>/edit", "/institutions/{kz}/edit", MEMBERS),
     (
         "GET",
+        "/institutions/<slug>/edit",
+        "/institutions/{draft}/edit",
+        {**dict.fromkeys(VISITORS, 404), "anonymous": "login", "secretariat": "ok"},
+    ),  # fmt: skip
+    (
+        "GET",
         "/institutions/<slug>/propose-archive",
         "/institutions/{kz}/propose-archive",
         MEMBERS,

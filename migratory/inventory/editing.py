@@ -40,7 +40,7 @@ def new():
 @login_required
 def edit(slug: str):
     """Edit an entry directly where allowed, otherwise propose the change."""
-    institution = get_institution(slug)
+    institution = proposals.institution_to_edit(current_user, slug)
     form = institution_form()
     if request.method == "GET":
         form.fill(institution_state(institution))

@@ -35,6 +35,11 @@ def diff_states(before: dict | None, after: dict) -> list[FieldChange]:
     ]
 
 
+def same_value(first, second) -> bool:
+    """True if two saved values are the same (empty is empty; lists unordered)."""
+    return _comparable(first) == _comparable(second)
+
+
 def _comparable(value):
     if isinstance(value, list):
         return sorted(map(repr, value))

@@ -1,5 +1,6 @@
 """What the secretariat watches: status, freshness, gaps and likely duplicates."""
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,22 +42,31 @@ def counts_by_status() -> dict[str, int]:
 
 @dataclass
 class CountryFreshness:
+    """One row of the dashboard's table of countries."""
+
     country: Country
     fresh: int
     stale: int
     focal_points: int
+    drafts: int = 0
+    archived: int = 0
 
 
 def freshness_by_country() -> list[CountryFreshness]:
-    """Per country: fresh and stale published entries, and its focal points."""
+    """Per country: fresh and stale published entries, drafts, archived entries
+    and its focal points (one grouped query each)."""
     cutoff = stale_before()
     stale = func.sum(func.cast(_last_confirmed() < cutoff, db.Integer))
     rows = db.session.execute(
-        select(Institution.country_code, func.count(), stale)
-        .where(Institution.status == "published")
-        .group_by(Institution.country_code)
+        select(
+            Institution.country_code, Institution.status, func.count(), stale
+        ).group_by(Institution.country_code, Institution.status)
     )
-    counts = {code: (total, int(old or 0)) for code, total, old in rows}
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for code, status, total, old in rows:
+        counts[code][status] = total
+        if status == "published":
+            counts[code]["stale"] = int(old or 0)
     focal = dict(
         db.session.execute(
             select(User.country_code, func.count())
@@ -64,15 +74,20 @@ def freshness_by_country() -> list[CountryFreshness]:
             .group_by(User.country_code)
         ).all()
     )
-    return [
-        CountryFreshness(
-            country,
-            counts.get(country.iso2, (0, 0))[0] - counts.get(country.iso2, (0, 0))[1],
-            counts.get(country.iso2, (0, 0))[1],
-            focal.get(country.iso2, 0),
+    rows = []
+    for country in db.session.scalars(select(Country).order_by(Country.name_en)):
+        by_status = counts.get(country.iso2, {})
+        rows.append(
+            CountryFreshness(
+                country,
+                fresh=by_status.get("published", 0) - by_status.get("stale", 0),
+                stale=by_status.get("stale", 0),
+                focal_points=focal.get(country.iso2, 0),
+                drafts=by_status.get("draft", 0),
+                archived=by_status.get("archived", 0),
+            )
         )
-        for country in db.session.scalars(select(Country).order_by(Country.name_en))
-    ]
+    return rows
 
 
 def stale_institutions(limit: int = 200, institutions=None) -> list[Institution]:
@@ -116,62 +131,119 @@ def incomplete_institutions(limit: int = 100) -> dict[str, list[Institution]]:
 
 @dataclass
 class DuplicatePair:
+    """Two entries that may describe one body, and why."""
+
     first: Institution
     second: Institution
     reason: str
     score: int
 
 
+# Rows of the name matrix compared at once: bounds memory for large countries.
+DUPLICATE_BLOCK = 1000
+# Best name pairs kept per country; dismissed pairs are filtered out after.
+PAIRS_PER_COUNTRY = 500
+CACHE_KEY = "migratory.duplicate_names"
+
+
 def likely_duplicates(limit: int = 100) -> list[DuplicatePair]:
-    """Published pairs in one country with similar names or the same web host."""
-    rows = list(
-        db.session.scalars(
-            select(Institution)
-            .where(Institution.status == "published")
-            .order_by(Institution.id)
-        )
-    )
+    """Published pairs in one country with similar names or the same web host.
+
+    Name matching is quadratic in a country's entries, so each country's
+    pairs are kept per process and recomputed only when that country's
+    published entries change (their count, versions, ids or times differ).
+    """
+    scores = {(a, b): ("similar names", score) for a, b, score in _name_pairs()}
+    _same_hosts(scores)
     dismissed = set(
         db.session.execute(
             select(DismissedDuplicate.first_id, DismissedDuplicate.second_id)
         ).all()
     )
-    pairs: dict[tuple[int, int], DuplicatePair] = {}
-    by_country = defaultdict(list)
-    for institution in rows:
-        by_country[institution.country_code].append(institution)
-    for group in by_country.values():
-        _similar_names(group, pairs)
-    _same_hosts(rows, pairs)
-    found = [p for key, p in pairs.items() if key not in dismissed]
-    found.sort(key=lambda p: (-p.score, p.first.name_key))
-    return found[:limit]
-
-
-def _similar_names(group: list[Institution], pairs: dict) -> None:
-    if len(group) < 2:
-        return
-    keys = [i.name_key for i in group]
-    scores = cdist(
-        keys, keys, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY
+    found = sorted(
+        (item for item in scores.items() if item[0] not in dismissed),
+        key=lambda item: -item[1][1],
     )
-    for a, b in zip(*scores.nonzero(), strict=True):
-        if a < b:
-            first, second = group[a], group[b]
-            pairs[(first.id, second.id)] = DuplicatePair(
-                first, second, "similar names", int(scores[a][b])
+    return _load_pairs(found[: limit * 2], limit)
+
+
+def _name_pairs() -> list[tuple[int, int, int]]:
+    """(first id, second id, score) of similar names, country by country."""
+    cache = current_app.extensions.setdefault(CACHE_KEY, {})
+    published = Institution.status == "published"
+    prints = {
+        code: tuple(fingerprint)
+        for code, *fingerprint in db.session.execute(
+            select(
+                Institution.country_code,
+                func.count(),
+                func.sum(Institution.version),
+                func.max(Institution.id),
+                func.max(Institution.updated),
             )
+            .where(published)
+            .group_by(Institution.country_code)
+        )
+    }
+    for code in set(cache) - set(prints):
+        del cache[code]
+    for code, fingerprint in prints.items():
+        if code not in cache or cache[code][0] != fingerprint:
+            cache[code] = (fingerprint, _similar_names(code))
+    return [pair for code in prints for pair in cache[code][1]]
 
 
-def _same_hosts(rows: list[Institution], pairs: dict) -> None:
+def _similar_names(country_code: str) -> list[tuple[int, int, int]]:
+    """The best pairs of similar names among one country's published entries."""
+    rows = db.session.execute(
+        select(Institution.id, Institution.name_key)
+        .where(Institution.status == "published")
+        .where(Institution.country_code == country_code)
+        .order_by(Institution.id)
+    ).all()
+    ids, keys = [r.id for r in rows], [r.name_key for r in rows]
+    pairs = []
+    for start in range(0, len(keys), DUPLICATE_BLOCK):
+        block = cdist(
+            keys[start : start + DUPLICATE_BLOCK],
+            keys,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=NAME_SIMILARITY,
+            workers=-1,
+        )
+        for a, b in zip(*block.nonzero(), strict=True):
+            if start + a < b:
+                pairs.append((ids[start + a], ids[b], int(block[a][b])))
+    return heapq.nlargest(PAIRS_PER_COUNTRY, pairs, key=lambda pair: pair[2])
+
+
+def _load_pairs(found: list, limit: int) -> list[DuplicatePair]:
+    """The top pairs as entries, best first, then by name."""
+    ids = {ident for (pair, _) in found for ident in pair}
+    entries = {
+        i.id: i
+        for i in db.session.scalars(select(Institution).where(Institution.id.in_(ids)))
+    }
+    pairs = [
+        DuplicatePair(entries[a], entries[b], reason, score)
+        for (a, b), (reason, score) in found
+    ]
+    pairs.sort(key=lambda p: (-p.score, p.first.name_key))
+    return pairs[:limit]
+
+
+def _same_hosts(scores: dict) -> None:
+    """Pairs of published entries with the same website (host and path)."""
+    rows = db.session.execute(
+        select(Institution.id, Institution.website_key)
+        .where(Institution.status == "published", Institution.website_key.is_not(None))
+        .order_by(Institution.id)
+    )
     by_host = defaultdict(list)
-    for institution in rows:
-        if institution.website_key:
-            # The whole key: bodies under paths of one portal stay distinct.
-            by_host[institution.website_key].append(institution)
+    for ident, key in rows:
+        if key:  # the whole key: bodies under paths of one portal stay distinct
+            by_host[key].append(ident)
     for group in by_host.values():
         for index, first in enumerate(group):
             for second in group[index + 1 :]:
-                key = (first.id, second.id)
-                if key not in pairs:
-                    pairs[key] = DuplicatePair(first, second, "same website", 100)
+                scores.setdefault((first, second), ("same website", 100))

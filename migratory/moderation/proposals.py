@@ -5,6 +5,7 @@ import logging
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from migratory.accounts.mail import send_mail
 from migratory.accounts.permissions import (
@@ -15,8 +16,8 @@ from migratory.accounts.services import require_secretariat
 from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.extensions import db
-from migratory.inventory.history import FieldChange, diff_states
-from migratory.inventory.models import Institution
+from migratory.inventory.history import FieldChange, diff_states, same_value
+from migratory.inventory.models import Institution, InstitutionRevision
 from migratory.inventory.services import (
     change_institution,
     create_institution,
@@ -39,6 +40,16 @@ def _editable(payload: dict, user) -> dict:
     return {k: v for k, v in payload.items() if k not in RESERVED}
 
 
+def institution_to_edit(user, slug: str) -> Institution:
+    """The entry `user` may open for editing: drafts and archived entries only
+    for those who may change them directly; to anyone else they do not exist."""
+    require_signed_in(user)
+    institution = get_institution(slug)
+    if institution.status != "published" and not may_edit_directly(user, institution):
+        raise NotFound("No such institution.")
+    return institution
+
+
 def save_edit(
     user,
     slug: str,
@@ -50,8 +61,7 @@ def save_edit(
     """An edit from the form: applied at once where the user may edit the entry
     directly, otherwise proposed. Returns ("saved", entry) or ("proposed", ...).
     """
-    require_signed_in(user)
-    institution = get_institution(slug)
+    institution = institution_to_edit(user, slug)
     payload = _editable(payload, user)
     data = validate_institution(payload)
     if not may_edit_directly(user, institution):
@@ -67,9 +77,20 @@ def save_edit(
         author_id=user.id,
         replace_names=True,
     ):
-        db.session.commit()
+        _commit_or_conflict()
         logger.info("Institution %s edited by user %s", slug, user.id)
     return "saved", institution
+
+
+def _commit_or_conflict() -> None:
+    """Commit; a save that lost the race for the version counter is a Conflict."""
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise Conflict(
+            "This entry was changed by someone else since you opened it."
+        ) from error
 
 
 def create_or_propose(user, payload: dict, comment: str | None = None):
@@ -124,14 +145,61 @@ def get_proposal(ident: int) -> Proposal:
     return proposal
 
 
+def _as_state(data: dict) -> dict:
+    """Validated input keyed as saved states are (``country``, not the code)."""
+    return {("country" if k == "country_code" else k): v for k, v in data.items()}
+
+
+def _base_state(proposal: Proposal) -> dict:
+    """The entry as it was when the proposal was made (its revision then)."""
+    current = institution_state(proposal.institution)
+    if proposal.base_version is None:
+        return current
+    data = db.session.scalar(
+        select(InstitutionRevision.data).where(
+            InstitutionRevision.institution_id == proposal.institution_id,
+            InstitutionRevision.number == proposal.base_version,
+        )
+    )
+    return data if data is not None else current
+
+
+def proposer_changes(proposal: Proposal) -> dict:
+    """The validated fields the proposer changed from the entry they saw.
+
+    A change proposal carries the whole form; only what differs from the
+    entry at the time is theirs, so edits made meanwhile by others are kept.
+    """
+    data = validate_institution(proposal.data)
+    if proposal.institution is None:
+        return data
+    base = _base_state(proposal)
+    return {
+        key: value
+        for key, value in data.items()
+        if not same_value(value, base.get("country" if key == "country_code" else key))
+    }
+
+
+def conflicting_fields(proposal: Proposal) -> list[str]:
+    """Fields that both the proposer and someone after them changed, differently."""
+    if proposal.kind != "change" or proposal.institution is None:
+        return []
+    current, base = institution_state(proposal.institution), _base_state(proposal)
+    return sorted(
+        field
+        for field, value in _as_state(proposer_changes(proposal)).items()
+        if not same_value(current.get(field), base.get(field))
+        and not same_value(current.get(field), value)
+    )
+
+
 def proposed_state(proposal: Proposal) -> dict:
     """The state the entry would have if the proposal were approved."""
     current = institution_state(proposal.institution) if proposal.institution else {}
     if proposal.kind == "archive":
         return {**current, "status": "archived"}
-    data = validate_institution(proposal.data)
-    shaped = {("country" if k == "country_code" else k): v for k, v in data.items()}
-    return {**current, **shaped}
+    return {**current, **_as_state(proposer_changes(proposal))}
 
 
 def proposal_changes(proposal: Proposal) -> list[FieldChange]:
@@ -141,7 +209,11 @@ def proposal_changes(proposal: Proposal) -> list[FieldChange]:
 
 
 def approve_proposal(actor, ident: int, payload: dict | None = None, comment=None):
-    """Apply a proposal (as the secretariat edited it, if `payload` is given)."""
+    """Apply a proposal (as the secretariat edited it, if `payload` is given).
+
+    As proposed, only the fields the proposer changed are applied; where
+    someone changed the same field since, the secretariat must edit first.
+    """
     require_secretariat(actor)
     proposal = _pending(ident)
     note = comment or proposal.comment
@@ -154,8 +226,17 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
         institution = proposal.institution
         if proposal.kind == "archive":
             data = {"status": "archived"}
+        elif payload is not None:
+            data = validate_institution(payload)
         else:
-            data = validate_institution(payload or proposal.data)
+            clashes = conflicting_fields(proposal)
+            if clashes:
+                raise Conflict(
+                    "The entry changed after this proposal in the same fields ("
+                    + ", ".join(clashes)
+                    + "): edit the proposal, then approve it."
+                )
+            data = proposer_changes(proposal)
         change_institution(
             institution,
             data,
@@ -196,10 +277,10 @@ def _decide(actor, proposal: Proposal, status: str, institution, reason) -> None
         actor, f"proposal {status}", target, proposal=proposal.id, reason=reason
     )
     db.session.commit()
-    _notify(proposal, institution)
+    notify_proposer(proposal, institution)
 
 
-def _notify(proposal: Proposal, institution) -> None:
+def notify_proposer(proposal: Proposal, institution) -> None:
     """Tell the proposer what was decided."""
     if proposal.proposer is None:
         return

@@ -22,6 +22,7 @@ from migratory.inventory.services import (
 )
 from migratory.moderation.audit import record_action
 from migratory.moderation.models import DismissedDuplicate, Proposal
+from migratory.moderation.proposals import notify_proposer
 
 logger = logging.getLogger(__name__)
 
@@ -139,15 +140,24 @@ def merge_institutions(actor, keep_slug: str, merge_slug: str) -> Institution:
     change_institution(
         gone, {"status": "archived"}, source="merge", comment=note, author_id=actor.id
     )
-    _move_links(gone, keep)
-    record_action(actor, "merge", f"institution:{keep_slug}", merged=merge_slug)
+    _move_focal_points(gone, keep)
+    closed = _close_proposals(actor, gone, keep)
+    record_action(
+        actor,
+        "merge",
+        f"institution:{keep_slug}",
+        merged=merge_slug,
+        closed_proposals=[p.id for p in closed],
+    )
     db.session.commit()
+    for proposal in closed:
+        notify_proposer(proposal, gone)
     logger.info("%s by user %s", note, actor.id)
     return keep
 
 
-def _move_links(gone: Institution, keep: Institution) -> None:
-    """Focal points and open proposals of the duplicate follow to the survivor."""
+def _move_focal_points(gone: Institution, keep: Institution) -> None:
+    """Focal points linked to the duplicate follow to the survivor."""
     from migratory.accounts.models import User
 
     for user in db.session.scalars(
@@ -156,12 +166,26 @@ def _move_links(gone: Institution, keep: Institution) -> None:
         user.institutions.remove(gone)
         if keep not in user.institutions and keep.country_code == user.country_code:
             user.institutions.append(keep)
-    for proposal in db.session.scalars(
-        select(Proposal).where(
-            Proposal.institution_id == gone.id, Proposal.status == "pending"
+
+
+def _close_proposals(actor, gone: Institution, keep: Institution) -> list[Proposal]:
+    """Open proposals on the duplicate are closed, not moved: they describe the
+    duplicate's state and would overwrite (or archive) the survivor."""
+    closed = list(
+        db.session.scalars(
+            select(Proposal).where(
+                Proposal.institution_id == gone.id, Proposal.status == "pending"
+            )
         )
-    ):
-        proposal.institution_id = keep.id
+    )
+    for proposal in closed:
+        proposal.status, proposal.reviewer_id = "rejected", actor.id
+        proposal.decided = utcnow()
+        proposal.reason = (
+            f"The entry was merged into “{keep.name}” ({keep.slug}). "
+            "If your change still applies, please propose it there."
+        )
+    return closed
 
 
 def dismiss_duplicate(actor, first_slug: str, second_slug: str) -> None:

@@ -362,21 +362,39 @@ def test_dashboard_counts_entries_by_status(secretariat, make_institution):
 
 
 def freshness(page: str) -> dict[str, list[str]]:
-    """Country name → [fresh, stale, focal points] from the freshness table."""
+    """Country name → [fresh, stale, focal points, drafts, archived]."""
     return {row[0]: row[1:] for row in table(page, "freshness")}
 
 
 def test_freshness_table_counts_fresh_and_stale_per_country(secretariat, stale, fresh):
     rows = freshness(dashboard(secretariat))
 
-    assert rows["Kazakhstan"] == ["1", "1", "missing"]
-    assert rows["Georgia"] == ["0", "0", "missing"]
+    assert rows["Kazakhstan"] == ["1", "1", "missing", "0", "0"]
+    assert rows["Georgia"] == ["0", "0", "missing", "0", "0"]
 
 
 def test_freshness_table_counts_focal_points(secretariat, focal):
     rows = freshness(dashboard(secretariat))
 
-    assert rows["Kazakhstan"] == ["1", "1", "1"]
+    assert rows["Kazakhstan"] == ["1", "1", "1", "0", "0"]
+
+
+def test_freshness_table_counts_drafts_and_archived_per_country(
+    secretariat, make_institution
+):
+    make_institution(name="Published Office", website=None)
+    make_institution(name="Draft Office", status="draft", website=None)
+    make_institution(name="Other Draft Office", status="draft", website=None)
+    make_institution(
+        name="Archived Office", status="archived", country="GE", city="Tbilisi",
+        latitude=41.7, longitude=44.8, website=None,
+    )  # fmt: skip
+
+    rows = freshness(dashboard(secretariat))
+
+    assert rows["Kazakhstan"][0] == "1"
+    assert rows["Kazakhstan"][3:] == ["2", "0"]
+    assert rows["Georgia"] == ["0", "0", "missing", "0", "1"]
 
 
 def test_freshness_table_has_a_row_for_every_country(app, secretariat):
