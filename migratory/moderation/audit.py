@@ -22,12 +22,23 @@ def record_action(actor, action: str, target: str, **detail) -> AuditEntry:
     return entry
 
 
-def audit_log(limit: int = 200) -> list[AuditEntry]:
-    """The most recent audit entries first."""
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_log(page: int = 1, action: str | None = None):
+    """One page of audit entries, newest first, optionally of one action."""
+    query = select(AuditEntry).order_by(AuditEntry.created.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return db.paginate(
+        query, page=max(page, 1), per_page=AUDIT_PAGE_SIZE, error_out=False
+    )
+
+
+def audit_actions() -> list[str]:
+    """The kinds of action the log holds, for its filter."""
     return list(
         db.session.scalars(
-            select(AuditEntry)
-            .order_by(AuditEntry.created.desc(), AuditEntry.id.desc())
-            .limit(limit)
+            select(AuditEntry.action).distinct().order_by(AuditEntry.action)
         )
     )

@@ -1,5 +1,7 @@
 """The interface speaks English, Russian and French."""
 
+from pathlib import Path
+
 import pytest
 
 
@@ -39,3 +41,44 @@ def test_browser_preference_is_used_without_a_choice(client):
 def test_unknown_language_falls_back_to_english(client):
     page = client.get("/?lang=xx", headers={"Accept-Language": "de"})
     assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+CATALOGS = Path(__file__).resolve().parents[2] / "migratory" / "translations"
+
+
+def extracted_messages() -> set[str]:
+    """Every translatable string of the code and templates, as babel finds it."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [
+        ("migratory/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+    ]
+    root = CATALOGS.parents[1]
+    found = set()
+    for _, _, message, _, _ in extract_from_dir(
+        str(root),
+        method_map=method_map,
+        keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None,
+                  "ngettext": (1, 2), "lazy_ngettext": (1, 2)},
+    ):  # fmt: skip
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["ru", "fr"])
+def test_every_message_is_translated(lang):
+    """No string of the interface stays English (or fuzzy) in ru and fr."""
+    from babel.messages.pofile import read_po
+
+    with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    translated = {
+        m.id[0] if isinstance(m.id, tuple) else m.id
+        for m in catalog
+        if m.id
+        and not m.fuzzy
+        and all(m.string if isinstance(m.string, tuple) else [m.string])
+    }
+    missing = sorted(extracted_messages() - translated)
+    assert missing == [], f"{len(missing)} untranslated in {lang}: {missing[:10]}"

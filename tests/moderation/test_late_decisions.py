@@ -293,3 +293,49 @@ def test_a_save_that_loses_the_race_is_a_conflict_not_an_error(app, make_user, s
         db.session.rollback()
     assert entry(app, slug).name == ORIGINAL
     assert entry(app, slug).version == 2
+
+
+# The audit log comes a page at a time and can show one kind of action.
+
+
+@pytest.fixture
+def many_actions(app, secretariat, make_user):
+    """60 audit entries: 55 archive/unarchive pairs' halves and 5 restores."""
+    from migratory.accounts.services import get_user_by_email
+    from migratory.extensions import db
+    from migratory.moderation.audit import record_action
+
+    with app.app_context():
+        actor = get_user_by_email(SECRETARIAT)
+        for number in range(55):
+            record_action(actor, "archive", f"institution:entry-{number:02d}")
+        for number in range(5):
+            record_action(actor, "restore", f"institution:entry-{number:02d}")
+        db.session.commit()
+
+
+def test_audit_log_pages_through_every_entry(secretariat, many_actions):
+    first = secretariat.get("/secretariat/audit").get_data(as_text=True)
+    second = secretariat.get("/secretariat/audit?page=2").get_data(as_text=True)
+
+    assert "60 entries" in first
+    assert len(table(first, "audit")) == 50
+    assert len(table(second, "audit")) == 10
+    assert 'rel="next"' in first
+    # Newest first: the restores were recorded last.
+    assert table(first, "audit")[0][2] == "restore"
+
+
+def test_audit_log_filters_by_action(secretariat, many_actions):
+    page = secretariat.get("/secretariat/audit?action=restore").get_data(as_text=True)
+
+    rows = table(page, "audit")
+    assert [row[2] for row in rows] == ["restore"] * 5
+    assert "5 entries" in page
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=-3", "?page=999", "?action=x"])
+def test_audit_log_odd_parameters_are_harmless(secretariat, many_actions, query):
+    response = secretariat.get(f"/secretariat/audit{query}")
+
+    assert response.status_code == 200
