@@ -97,6 +97,9 @@ class Config:
 
     # Entries not confirmed for this long are stale.
     STALE_AFTER_DAYS = 365
+    # A focal point gets the same digest again only after this many days
+    # (sooner when more of their entries become stale).
+    REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", 7))
     # The public address of the site, for links in mail sent by commands
     # (`flask reminders send`), outside any request.
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -12,9 +13,11 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from migratory.accounts.passwords import MIN_LENGTH
 from migratory.inventory.forms import choices
+from migratory.inventory.vocab import STATUSES
 
 
 class LoginForm(FlaskForm):
@@ -55,12 +58,31 @@ class ResetForm(FlaskForm):
     submit = SubmitField(_l("Set the password"))
 
 
+NAME_HINT = _l(
+    "Shown beside your changes, for instance in the public history of an entry. "
+    "Without a name, your role is shown instead."
+)
+
+
 class AcceptInvitationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    """A new account from an invitation: its name and password."""
+
+    name = StringField(
+        _l("Name"), validators=[Optional(), Length(max=200)], description=NAME_HINT
+    )
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Accept the invitation"))
+
+
+class JoinForm(FlaskForm):
+    """An existing account, signed in, accepts an invitation."""
+
+    name = StringField(
+        _l("Name"), validators=[Optional(), Length(max=200)], description=NAME_HINT
     )
     submit = SubmitField(_l("Accept the invitation"))
 
@@ -93,7 +115,32 @@ class RoleForm(FlaskForm):
     country = SelectField(
         _l("Country (focal points)"), choices=[], validate_choice=False
     )
+    # Without scripts, choosing another country needs a round trip to list
+    # its institutions; this button makes it and saves nothing.
+    show = SubmitField(_l("Show this country's institutions"))
+    # The service checks every institution against the country, so that a
+    # forged one gets a clear message rather than "not a valid choice".
     institutions = SelectMultipleField(
-        _l("Institutions (focal points)"), choices=[], coerce=int, validate_choice=False
+        _l("Institutions (focal points)"),
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        description=_l("Published entries of the country. Ctrl-click to pick several."),
     )
     submit = SubmitField(_l("Save"))
+
+    def offer(self, institutions) -> None:
+        """Offer these institutions; any not published says its status."""
+        self.institutions.choices = choices(
+            (i.id, i.display_name)
+            if i.status == "published"
+            else (i.id, f"{i.display_name} ({STATUSES[i.status]})")
+            for i in institutions
+        )
+
+
+class RevokeForm(FlaskForm):
+    """Withdraw one pending invitation."""
+
+    revoke = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    submit = SubmitField(_l("Revoke"))

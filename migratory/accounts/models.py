@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,18 @@ from migratory.inventory.models import Country, Institution
 
 # Roles beside membership: a user is a member, and at most one of these.
 STAFF_ROLES = ("focal_point", "secretariat")
+
+
+def role_label(role: str | None, country: Country | None = None) -> str:
+    """A neutral public label for an account: "Focal point, Kazakhstan" and so on."""
+    if role == "secretariat":
+        return _("Secretariat")
+    if role == "focal_point" and country is not None:
+        return _("Focal point, %(country)s", country=country.name)
+    if role == "focal_point":
+        return _("Focal point")
+    return _("Member")
+
 
 focal_point_institutions = Table(
     "focal_point_institutions",
@@ -43,6 +56,11 @@ class User(UserMixin, TimestampMixin, Base):
     # cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login: Mapped[datetime | None]
+    # The last reminder digest: when, and which stale entries it listed.
+    last_reminded: Mapped[datetime | None]
+    reminded_institution_ids: Mapped[list] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
 
     country: Mapped[Country | None] = relationship()
     institutions: Mapped[list[Institution]] = relationship(
@@ -67,7 +85,13 @@ class User(UserMixin, TimestampMixin, Base):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email
+        """What others may see: the name, else the role; never the e-mail address."""
+        return self.name or role_label(self.role, self.country)
+
+    @property
+    def name_and_email(self) -> str:
+        """How the secretariat's own pages show an account: name and address."""
+        return f"{self.name} <{self.email}>" if self.name else self.email
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role or 'member'}>"
@@ -88,5 +112,12 @@ class Invitation(Base):
     )
     created: Mapped[datetime] = mapped_column(default=utcnow)
     accepted: Mapped[datetime | None]
+    revoked: Mapped[datetime | None]
 
+    country: Mapped[Country | None] = relationship()
     invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked yet (it may still have expired)."""
+        return self.accepted is None and self.revoked is None

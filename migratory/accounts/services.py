@@ -1,13 +1,14 @@
-"""Account services: registration, sign-in, passwords, invitations, roles."""
+"""Account services: registration, sign-in, passwords, roles and designations."""
 
 import logging
+from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from migratory.accounts.mail import send_mail
-from migratory.accounts.models import STAFF_ROLES, Invitation, User
+from migratory.accounts.models import STAFF_ROLES, User
 from migratory.accounts.passwords import (
     check_password,
     hash_password,
@@ -54,7 +55,8 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def _check_new_password(password: str, email: str) -> None:
+def check_new_password(password: str, email: str) -> None:
+    """ValidationFailed (on the password field) unless the password is good."""
     problem = password_problem(password or "", email)
     if problem:
         raise ValidationFailed(problem, errors={"password": [problem]})
@@ -63,7 +65,7 @@ def _check_new_password(password: str, email: str) -> None:
 def register_member(email: str, name: str, password: str) -> User:
     """Create an unverified member and e-mail the verification link."""
     email = normalize_email(email)
-    _check_new_password(password, email)
+    check_new_password(password, email)
     existing = get_user_by_email(email)
     if existing is not None:
         # Say nothing to the visitor about who is registered (not even by
@@ -161,7 +163,7 @@ def user_for_reset(token: str) -> User:
 def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link; every other session ends."""
     user = user_for_reset(token)
-    _check_new_password(password, user.email)
+    check_new_password(password, user.email)
     user.password_hash = hash_password(password)
     user.session_version += 1
     # Whoever can read the mailbox owns the address.
@@ -184,20 +186,49 @@ def update_profile(user: User, name: str) -> None:
     db.session.commit()
 
 
-def _institutions(ids, country_code: str | None) -> list[Institution]:
+def institutions_for(ids, country_code: str | None) -> list[Institution]:
+    """The institutions with these ids, all of which must be in `country_code`."""
+    wanted = {int(i) for i in ids or []}
     institutions = list(
-        db.session.scalars(select(Institution).where(Institution.id.in_(ids or [])))
+        db.session.scalars(
+            select(Institution)
+            .where(Institution.id.in_(wanted))
+            .order_by(Institution.name_key)
+        )
     )
-    if len(institutions) != len(set(ids or [])):
+    if len(institutions) != len(wanted):
         raise ValidationFailed("An institution does not exist.")
-    if any(i.country_code != country_code for i in institutions):
+    foreign = [i.name for i in institutions if i.country_code != country_code]
+    if foreign:
         raise ValidationFailed(
-            "A focal point's institutions must be in the focal point's country."
+            "A focal point's institutions must be in the focal point's country. "
+            f"Not in {country_code or 'no country'}: {', '.join(foreign)}."
         )
     return institutions
 
 
-def _check_role(role: str, country_code: str | None) -> None:
+def linkable_institutions(
+    country_code: str | None, linked: Iterable[Institution] = ()
+) -> list[Institution]:
+    """Published entries of a country, and those of it already `linked`."""
+    if not country_code:
+        return []
+    country_code = country_code.upper()
+    linked_ids = [i.id for i in linked if i.country_code == country_code]
+    return list(
+        db.session.scalars(
+            select(Institution)
+            .where(
+                Institution.country_code == country_code,
+                or_(Institution.status == "published", Institution.id.in_(linked_ids)),
+            )
+            .order_by(Institution.name_key)
+        )
+    )
+
+
+def check_role(role: str, country_code: str | None) -> None:
+    """ValidationFailed for an unknown role or a focal point without a country."""
     if role not in STAFF_ROLES + ("member",):
         raise ValidationFailed(f"Unknown role {role!r}.")
     if role == "focal_point":
@@ -205,86 +236,8 @@ def _check_role(role: str, country_code: str | None) -> None:
             raise ValidationFailed("A focal point needs a country.")
 
 
-def invite(
-    actor: User,
-    email: str,
-    role: str,
-    country_code: str | None = None,
-    institution_ids: list[int] | None = None,
-) -> Invitation:
-    """Invite someone to join as focal point or secretariat (secretariat only)."""
-    require_secretariat(actor)
-    email = normalize_email(email)
-    if role not in STAFF_ROLES:
-        raise ValidationFailed("Invitations are for focal points and secretariat.")
-    country_code = country_code.upper() if country_code else None
-    _check_role(role, country_code)
-    if role == "secretariat":
-        country_code, institution_ids = None, []
-    _institutions(institution_ids, country_code)
-    invitation = Invitation(
-        email=email,
-        role=role,
-        country_code=country_code,
-        institution_ids=sorted(set(institution_ids or [])),
-        invited_by_id=actor.id,
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record_action(
-        actor, "invite", f"invitation:{invitation.id}", email=email, role=role
-    )
-    db.session.commit()
-    token = make_token("invite", {"i": invitation.id, "e": email})
-    link = url_for("auth.accept_invitation", token=token, _external=True)
-    send_mail(
-        email,
-        "You are invited to migratory",
-        f"{actor.display_name} invites you to join migratory as "
-        f"{role.replace('_', ' ')}"
-        + (f" for {invitation.country_code}" if invitation.country_code else "")
-        + f". Accept within 14 days:\n\n{link}\n",
-    )
-    return invitation
-
-
-def invitation_for(token: str) -> Invitation:
-    """The open invitation of a valid link; used or tampered links are refused."""
-    payload = read_token("invite", token)
-    invitation = db.session.get(Invitation, payload.get("i"))
-    if invitation is None or invitation.email != payload.get("e"):
-        raise ValidationFailed("This invitation is not valid.")
-    if invitation.accepted is not None:
-        raise ValidationFailed("This invitation has already been used.")
-    return invitation
-
-
-def accept_invitation(token: str, name: str, password: str | None) -> User:
-    """Create (or upgrade) the invited account with the invited role."""
-    invitation = invitation_for(token)
-    user = get_user_by_email(invitation.email)
-    if user is None or user.email_verified is None:
-        # An unverified account's password was chosen by whoever registered
-        # the address, perhaps not its owner: the invitee chooses a new one.
-        _check_new_password(password or "", invitation.email)
-        if user is None:
-            user = User(email=invitation.email)
-            db.session.add(user)
-        user.name = (name or "").strip()[:200]
-        user.password_hash = hash_password(password)
-    elif password:
-        _check_new_password(password, invitation.email)
-        user.password_hash = hash_password(password)
-    _assign_role(user, invitation.role, invitation.country_code)
-    user.institutions = _institutions(invitation.institution_ids, user.country_code)
-    user.email_verified = user.email_verified or utcnow()
-    invitation.accepted = utcnow()
-    db.session.commit()
-    logger.info("Invitation %s accepted by user %s", invitation.id, user.id)
-    return user
-
-
-def _assign_role(user: User, role: str, country_code: str | None) -> None:
+def assign_role(user: User, role: str, country_code: str | None) -> None:
+    """Set the role and country; only a focal point keeps institutions."""
     if role == "member":
         user.role, user.country_code, user.institutions = None, None, []
     else:
@@ -304,21 +257,28 @@ def designate(
     """Give `user` a role (member, focal point of a country, secretariat)."""
     require_secretariat(actor)
     country_code = country_code.upper() if country_code else None
-    _check_role(role, country_code)
+    check_role(role, country_code)
     if user.id == actor.id and role != "secretariat":
         raise ValidationFailed("You cannot remove your own secretariat role.")
-    _assign_role(user, role, country_code)
+    before = {i.slug for i in user.institutions}
+    institutions = []
     if role == "focal_point":
-        user.institutions = _institutions(institution_ids, country_code)
+        institutions = institutions_for(institution_ids, country_code)
+    assign_role(user, role, country_code)
+    user.institutions = institutions
+    after = {i.slug for i in institutions}
     record_action(
         actor,
         "designate",
         f"user:{user.id}",
         role=role,
         country=user.country_code,
-        institutions=[i.slug for i in user.institutions],
+        institutions=sorted(after),
+        linked=sorted(after - before),
+        unlinked=sorted(before - after),
     )
     db.session.commit()
+    logger.info("User %s designated %s by user %s", user.id, role, actor.id)
 
 
 def create_user(
@@ -333,9 +293,9 @@ def create_user(
     email = normalize_email(email)
     if get_user_by_email(email) is not None:
         raise ValidationFailed(f"{email} is already registered.")
-    _check_new_password(password, email)
+    check_new_password(password, email)
     country_code = country_code.upper() if country_code else None
-    _check_role(role, country_code)
+    check_role(role, country_code)
     if role != "focal_point" and (country_code or institution_slugs):
         raise ValidationFailed("Only focal points have a country and institutions.")
     slugs = list(institution_slugs)
@@ -346,9 +306,9 @@ def create_user(
         raise NotFound("An institution does not exist.")
     user = User(email=email, email_verified=utcnow())
     user.password_hash = hash_password(password)
-    _assign_role(user, role, country_code)
+    assign_role(user, role, country_code)
     if role == "focal_point":
-        user.institutions = _institutions([i.id for i in found], country_code)
+        user.institutions = institutions_for([i.id for i in found], country_code)
     db.session.add(user)
     db.session.commit()
     logger.info("User %s created as %s from the command line", user.id, role)
@@ -371,6 +331,7 @@ def list_users() -> list[User]:
 
 
 def get_user(ident: int) -> User:
+    """The user with this id, or NotFound."""
     user = db.session.get(User, ident)
     if user is None:
         raise NotFound("No such user.")

@@ -14,11 +14,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from migratory.accounts import services
+from migratory.accounts import invitations, services
 from migratory.accounts.forms import (
     AcceptInvitationForm,
     ActionForm,
     ForgotForm,
+    JoinForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -168,21 +169,29 @@ def reset(token: str):
 @bp.route("/auth/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     """Join as focal point or secretariat from an invitation link."""
-    invitation = services.invitation_for(token)
-    existing = services.get_user_by_email(invitation.email)
-    if existing is not None and existing.email_verified is None:
-        existing = None  # its password must be replaced: ask as for a new account
-    form = AcceptInvitationForm()
+    invitation = invitations.invitation_for(token)
+    existing = invitations.existing_account(invitation)
+    if existing is not None and getattr(current_user, "id", None) != existing.id:
+        # The link alone never opens an existing account.
+        return render_template(
+            "accounts/invitation.html",
+            invitation=invitation,
+            existing=existing,
+            sign_in=url_for("auth.login", next=request.path),
+        )
+    form = JoinForm(obj=existing) if existing else AcceptInvitationForm()
     if form.validate_on_submit():
+        password = None if existing else form.password.data or None
         try:
-            user = services.accept_invitation(
-                token, form.name.data, form.password.data or None
+            user = invitations.accept_invitation(
+                token, form.name.data, password, current_user
             )
         except DomainError as error:
             _form_error(form, error)
         else:
-            logout_user()
-            login_user(user)
+            if existing is None:
+                logout_user()
+                login_user(user)
             flash(_("Welcome. Your role is now active."), "success")
             return redirect(url_for("auth.profile"))
     return render_template(

@@ -7,8 +7,9 @@ from flask_login import current_user
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from migratory.accounts import invitations as invites
 from migratory.accounts import services as accounts
-from migratory.accounts.forms import ActionForm, RoleForm
+from migratory.accounts.forms import ActionForm, RevokeForm, RoleForm
 from migratory.core.errors import DomainError, ValidationFailed
 from migratory.extensions import login_manager
 from migratory.inventory import queries
@@ -109,21 +110,26 @@ def reject(ident: int):
     return redirect(url_for(".queue"))
 
 
-def _role_form(**kwargs) -> RoleForm:
+def _role_form(person=None, **kwargs) -> RoleForm:
+    """The role form, its institutions those of the chosen (or posted) country."""
     form = RoleForm(**kwargs)
     form.country.choices = choices(
         [("", "—")] + [(c.iso2, c.name) for c in queries.all_countries()]
     )
+    linked = person.institutions if person else []
+    form.offer(accounts.linkable_institutions(form.country.data, linked))
     return form
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
 def invitations():
-    """Invite focal points and secretariat members."""
+    """Invite focal points and secretariat members; revoke pending invitations."""
+    if "revoke" in request.form:
+        return _revoke_invitation()
     form = _role_form()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.show.data:
         try:
-            accounts.invite(
+            invites.invite(
                 current_user,
                 form.email.data or "",
                 form.role.data,
@@ -136,8 +142,25 @@ def invitations():
             flash(_("Invitation sent."), "success")
             return redirect(url_for(".invitations"))
     return render_template(
-        "secretariat/invitations.html", form=form, users=accounts.list_users()
+        "secretariat/invitations.html",
+        form=form,
+        users=accounts.list_users(),
+        pending=invites.open_invitations(),
+        revoke_form=RevokeForm(),
     )
+
+
+def _revoke_invitation():
+    """Withdraw the invitation named by the posted form."""
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            invites.revoke_invitation(current_user, form.revoke.data)
+        except DomainError as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Invitation revoked: its link no longer works."), "info")
+    return redirect(url_for(".invitations"))
 
 
 @bp.route("/users/<int:ident>", methods=["GET", "POST"])
@@ -146,13 +169,14 @@ def user(ident: int):
     secretariat."""
     person = accounts.get_user(ident)
     form = _role_form(
+        person,
         data={
             "role": person.role or "member",
             "country": person.country_code or "",
             "institutions": [i.id for i in person.institutions],
-        }
+        },
     )
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not form.show.data:
         try:
             accounts.designate(
                 current_user,

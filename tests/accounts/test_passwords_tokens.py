@@ -12,9 +12,9 @@ from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
 from migratory.accounts import passwords
+from migratory.accounts.invitations import invite
 from migratory.accounts.models import Invitation, User
 from migratory.accounts.passwords import password_problem
-from migratory.accounts.services import invite
 from migratory.accounts.tokens import MAX_AGES, make_token, read_token
 from migratory.core.errors import ValidationFailed
 from migratory.extensions import db
@@ -451,12 +451,14 @@ def test_invitation_to_an_existing_member_keeps_the_password(
 ):
     make_user("ada@example.org")
     link = send_invitation("ada@example.org", mailbox)
+    assert Auth(client).login("ada@example.org").status_code == 302
 
-    response = accept(client, link, password="")
+    response = accept(client, link, password=OTHER_PASSWORD)
 
     assert response.status_code == 302
     assert account(app, "ada@example.org").role == "secretariat"
     assert can_sign_in(app, "ada@example.org", PASSWORD)
+    assert not can_sign_in(app, "ada@example.org", OTHER_PASSWORD)
 
 
 def test_invitation_does_not_hand_a_pre_registered_account_to_its_registrant(

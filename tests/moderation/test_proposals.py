@@ -150,7 +150,10 @@ def test_linked_focal_point_edit_shows_in_public_history(
     propose_name(linked_focal, slug)
 
     page = client.get(f"/institutions/{slug}/history").get_data(as_text=True)
-    assert FOCAL in page
+    # Public: the focal point (who has no name) shows as their role, never
+    # as their e-mail address.
+    assert FOCAL not in page
+    assert "Focal point, Kazakhstan" in page
     assert "Agency for Migration Data" in page
 
 

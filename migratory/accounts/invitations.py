@@ -1,0 +1,182 @@
+"""Invitations to join as focal point or secretariat: send, accept, revoke."""
+
+import logging
+
+from flask import url_for
+from sqlalchemy import select
+
+from migratory.accounts.mail import send_mail
+from migratory.accounts.models import STAFF_ROLES, Invitation, User
+from migratory.accounts.passwords import hash_password
+from migratory.accounts.services import (
+    assign_role,
+    check_new_password,
+    check_role,
+    get_user_by_email,
+    institutions_for,
+    normalize_email,
+    require_secretariat,
+)
+from migratory.accounts.tokens import make_token, read_token
+from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
+from migratory.core.models import utcnow
+from migratory.extensions import db
+from migratory.moderation.audit import record_action
+
+logger = logging.getLogger(__name__)
+
+
+def invite(
+    actor: User,
+    email: str,
+    role: str,
+    country_code: str | None = None,
+    institution_ids: list[int] | None = None,
+) -> Invitation:
+    """Invite someone to join as focal point or secretariat (secretariat only)."""
+    require_secretariat(actor)
+    email = normalize_email(email)
+    if role not in STAFF_ROLES:
+        raise ValidationFailed("Invitations are for focal points and secretariat.")
+    country_code = country_code.upper() if country_code else None
+    check_role(role, country_code)
+    if role == "secretariat":
+        country_code, institution_ids = None, []
+    institutions = institutions_for(institution_ids, country_code)
+    invitation = Invitation(
+        email=email,
+        role=role,
+        country_code=country_code,
+        institution_ids=sorted(i.id for i in institutions),
+        invited_by_id=actor.id,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_action(
+        actor,
+        "invite",
+        f"invitation:{invitation.id}",
+        email=email,
+        role=role,
+        country=country_code,
+        institutions=[i.slug for i in institutions],
+    )
+    db.session.commit()
+    token = make_token("invite", {"i": invitation.id, "e": email})
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    send_mail(
+        email,
+        "You are invited to migratory",
+        f"{actor.display_name} invites you to join migratory as "
+        f"{role.replace('_', ' ')}"
+        + (f" for {invitation.country_code}" if invitation.country_code else "")
+        + f". Accept within 14 days:\n\n{link}\n",
+    )
+    return invitation
+
+
+def invitation_for(token: str) -> Invitation:
+    """The open invitation of a valid link; used, revoked or tampered links fail."""
+    payload = read_token("invite", token)
+    invitation = db.session.get(Invitation, payload.get("i"))
+    if invitation is None or invitation.email != payload.get("e"):
+        raise ValidationFailed("This invitation is not valid.")
+    if invitation.accepted is not None:
+        raise ValidationFailed("This invitation has already been used.")
+    if invitation.revoked is not None:
+        raise ValidationFailed("This invitation has been withdrawn.")
+    return invitation
+
+
+def existing_account(invitation: Invitation) -> User | None:
+    """The verified account of the invited address, which must sign in to accept."""
+    user = get_user_by_email(invitation.email)
+    if user is None or user.email_verified is None:
+        return None
+    return user
+
+
+def accept_invitation(
+    token: str, name: str | None, password: str | None, acting_user=None
+) -> User:
+    """Give the invited role to a new account, or to an existing one signed in.
+
+    The link alone never opens an existing account: its owner signs in first,
+    as the invited address. A new (or never verified) account gets the
+    password chosen here.
+    """
+    invitation = invitation_for(token)
+    user = existing_account(invitation)
+    if user is not None:
+        if getattr(acting_user, "id", None) != user.id:
+            raise PermissionDenied(
+                f"Sign in as {invitation.email} to accept this invitation."
+            )
+    else:
+        # An unverified account's password was chosen by whoever registered
+        # the address, perhaps not its owner: the invitee chooses a new one.
+        check_new_password(password or "", invitation.email)
+        user = get_user_by_email(invitation.email)
+        if user is None:
+            user = User(email=invitation.email)
+            db.session.add(user)
+        user.password_hash = hash_password(password)
+        user.email_verified = utcnow()
+        user.name = ""  # not the registrant's choice either
+    if (name or "").strip():
+        user.name = name.strip()[:200]
+    _apply_invitation(user, invitation)
+    db.session.commit()
+    logger.info("Invitation %s accepted by user %s", invitation.id, user.id)
+    return user
+
+
+def _apply_invitation(user: User, invitation: Invitation) -> None:
+    institutions = institutions_for(invitation.institution_ids, invitation.country_code)
+    assign_role(user, invitation.role, invitation.country_code)
+    if invitation.role == "focal_point":
+        user.institutions = institutions
+    invitation.accepted = utcnow()
+    db.session.flush()
+    record_action(
+        user,
+        "accept invitation",
+        f"invitation:{invitation.id}",
+        user=f"user:{user.id}",
+        role=invitation.role,
+        country=invitation.country_code,
+        institutions=[i.slug for i in institutions],
+    )
+
+
+def revoke_invitation(actor: User, ident: int) -> Invitation:
+    """Withdraw a pending invitation: its link stops working (secretariat only)."""
+    require_secretariat(actor)
+    invitation = db.session.get(Invitation, ident)
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    if invitation.accepted is not None:
+        raise ValidationFailed("This invitation has already been accepted.")
+    if invitation.revoked is None:
+        invitation.revoked = utcnow()
+        record_action(
+            actor,
+            "revoke invitation",
+            f"invitation:{invitation.id}",
+            email=invitation.email,
+            role=invitation.role,
+        )
+        db.session.commit()
+        logger.info("Invitation %s revoked by user %s", invitation.id, actor.id)
+    return invitation
+
+
+def open_invitations() -> list[Invitation]:
+    """Invitations neither accepted nor revoked, newest first."""
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(Invitation.accepted.is_(None), Invitation.revoked.is_(None))
+            .order_by(Invitation.created.desc(), Invitation.id.desc())
+        )
+    )
