@@ -10,13 +10,13 @@ from wtforms.validators import DataRequired, Length
 from migratory.accounts import invitations as invites
 from migratory.accounts import services as accounts
 from migratory.accounts.forms import ActionForm, RevokeForm, RoleForm
-from migratory.core.errors import DomainError, ValidationFailed
+from migratory.core.errors import Conflict, DomainError, ValidationFailed
 from migratory.extensions import login_manager
 from migratory.inventory import queries
 from migratory.inventory.forms import choices, institution_form, show_errors
 from migratory.moderation import dashboard as watch
 from migratory.moderation import proposals, upkeep
-from migratory.moderation.audit import audit_log
+from migratory.moderation.audit import audit_actions, audit_log
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -69,13 +69,18 @@ def proposal(ident: int):
     form = institution_form()
     if item.kind != "archive":
         form.fill(proposals.proposed_state(item))
+    return _proposal_page(item, form)
+
+
+def _proposal_page(item, form, status: int = 200):
     return render_template(
         "secretariat/proposal.html",
         proposal=item,
         changes=proposals.proposal_changes(item),
+        conflicts=proposals.conflicting_fields(item),
         form=form,
         reject_form=RejectForm(),
-    )
+    ), status
 
 
 @bp.post("/proposals/<int:ident>/approve")
@@ -86,13 +91,19 @@ def approve(ident: int):
     edited = item.kind != "archive" and request.form.get("edited") == "1"
     if not form.validate_on_submit() and edited:
         flash(_("Please correct the marked fields."), "danger")
-        return redirect(url_for(".proposal", ident=ident))
+        return _proposal_page(item, form, 422)
     try:
         proposals.approve_proposal(
             current_user, ident, form.payload() if edited else None, form.comment.data
         )
     except ValidationFailed as error:
         show_errors(form, error)
+        flash(_("Please correct the marked fields."), "danger")
+        return _proposal_page(item, form, 422)
+    except Conflict as error:
+        if item.status != "pending":
+            raise
+        flash(error.message, "warning")
         return redirect(url_for(".proposal", ident=ident))
     flash(_("Approved and published; the proposer is told."), "success")
     return redirect(url_for(".queue"))
@@ -217,5 +228,11 @@ def dismiss():
 
 @bp.get("/audit")
 def audit():
-    """The secretariat's actions, newest first."""
-    return render_template("secretariat/audit.html", entries=audit_log())
+    """The secretariat's actions, newest first, a page at a time."""
+    action = request.args.get("action") or None
+    return render_template(
+        "secretariat/audit.html",
+        entries=audit_log(request.args.get("page", 1, type=int), action),
+        actions=audit_actions(),
+        action=action,
+    )
