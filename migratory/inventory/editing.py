@@ -116,10 +116,12 @@ def history(slug: str):
     institution = get_institution(
         slug, published_only=not getattr(current_user, "is_secretariat", False)
     )
+    revisions = revisions_with_changes(institution)
     return render_template(
         "editing/history.html",
         institution=institution,
-        revisions=revisions_with_changes(institution),
+        revisions=revisions,
+        proposed=proposals.proposals_behind(r for r, _ in revisions),
         action_form=ActionForm(),
         stale=is_stale(institution),
     )

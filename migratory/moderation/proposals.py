@@ -124,6 +124,23 @@ def propose(user, kind: str, institution, payload: dict, comment=None) -> Propos
     return proposal
 
 
+def proposals_behind(revisions) -> dict[int, Proposal]:
+    """Revision number → the approved proposal it came from (one query)."""
+    wanted = {}
+    for revision in revisions:
+        kind, _, ident = (revision.source or "").partition(":")
+        if kind == "proposal" and ident.isdigit():
+            wanted[int(ident)] = revision.number
+    if not wanted:
+        return {}
+    found = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.id.in_(wanted))
+        .options(selectinload(Proposal.proposer))
+    )
+    return {wanted[p.id]: p for p in found}
+
+
 def pending_proposals() -> list[Proposal]:
     """The moderation queue, oldest first."""
     return list(

@@ -339,3 +339,14 @@ def test_audit_log_odd_parameters_are_harmless(secretariat, many_actions, query)
     response = secretariat.get(f"/secretariat/audit{query}")
 
     assert response.status_code == 200
+
+
+def test_history_credits_the_proposer_and_the_approver(
+    app, client, secretariat, slug, old_proposal
+):
+    approve(secretariat, old_proposal)
+
+    page = client.get(f"/institutions/{slug}/history").get_data(as_text=True)
+
+    assert "proposed by Member, approved by Secretariat" in page
+    assert MEMBER not in page and SECRETARIAT not in page
