@@ -96,7 +96,7 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
     # Entries not confirmed for this long are stale.
-    STALE_AFTER_DAYS = 365
+    STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", 365))
     # A focal point gets the same digest again only after this many days
     # (sooner when more of their entries become stale).
     REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", 7))
