@@ -129,6 +129,8 @@ def _role_form(person=None, **kwargs) -> RoleForm:
     )
     linked = person.institutions if person else []
     form.offer(accounts.linkable_institutions(form.country.data, linked))
+    if person is not None:
+        del form.email  # the account's address is not changed here
     return form
 
 

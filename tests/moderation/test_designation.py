@@ -338,3 +338,12 @@ def test_invitation_refuses_an_institution_of_another_country(
     with app.app_context():
         assert db.session.scalars(select(Invitation)).all() == []
     assert mailbox.messages == []
+
+
+def test_user_page_has_no_address_field(app, secretariat, entries):
+    """The designation form changes roles, never the account's address."""
+    page = secretariat.get(user_path(app)).get_data(as_text=True)
+    data, _ = form_data(page, "designate-form")
+
+    assert "email" not in data
+    assert "role" in data
