@@ -6,9 +6,10 @@ workers, MAP_TILES=none so no tile is fetched). Over HTTP (median of 5 after a
 warm-up): the /map page and /api/v1/institutions.geojson, raw and gzipped. In
 Debian's chromium through Playwright (median of 3 cold contexts, every request
 not to 127.0.0.1 aborted): time from navigation until every GeoJSON feature is
-a marker in the cluster. If the page throws with MAP_TILES=none, the error is
-recorded and the browser figures are taken with a tile URL on a host the
-browser never reaches instead (still no tile fetched).
+a marker in the cluster, as the map's data-markers attribute says. If the page
+throws with MAP_TILES=none, the error is recorded and the browser figures are
+taken with a tile URL on a host the browser never reaches instead (still no
+tile fetched).
 
 The baseline, in the same run: the naive folium map, one `folium.Marker` with a
 popup (name and link) per institution, built and rendered here, its HTML served
@@ -62,7 +63,11 @@ KB = 1024
 MAP_HTML_MAX = 50 * KB
 GEOJSON_GZIP_MAX = {2000: 150 * KB}
 MARKERS_MAX_S = {2000: 1.5, 20000: 4.0}
-OURS_DRAWN = "window.migratoryMap && window.migratoryMap.markerCount() >= n"
+# data-markers is set once every marker is in the cluster (all chunks loaded).
+OURS_DRAWN = (
+    "window.migratoryMap"
+    " && window.migratoryMap.map.getContainer().dataset.markers === String(n)"
+)
 OURS_LIMIT_S = 60
 NAIVE_LIMIT_S = 600
 UNREACHABLE_TILES = "https://tiles.invalid/{z}/{x}/{y}.png"

@@ -1,8 +1,24 @@
-"""The map page, and the map libraries served from installed packages."""
+"""The map page, the outline background, and the map libraries from packages."""
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from flask import Blueprint, abort, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 
 from migratory.geo.services import browsing_map, map_config, map_tiles
@@ -24,6 +40,8 @@ PRESETS = (
     ("eu-efta", _l("EU/EFTA")),
     ("north-america", _l("North America")),
 )
+OUTLINES_FILE = "geo/unece-countries.geojson"
+A_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/map")
@@ -50,3 +68,58 @@ def vendor(package: str, filename: str):
     if package not in VENDOR_DIRS:
         abort(404)
     return send_from_directory(VENDOR_DIRS[package], filename, max_age=86400)
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """The outline file as sent: its content version, raw and gzipped bytes."""
+
+    version: str
+    raw: bytes
+    gzipped: bytes
+
+
+def current_outlines() -> Outlines:
+    """The committed outline file, read and compressed once per version."""
+    path = Path(current_app.static_folder) / OUTLINES_FILE
+    stat = path.stat()
+    return _read_outlines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _read_outlines(path: Path, mtime_ns: int, size: int) -> Outlines:
+    """The file's bytes and version; mtime and size key the cache, so a
+    regenerated file is read again."""
+    raw = path.read_bytes()
+    version = hashlib.sha256(raw).hexdigest()[:12]
+    return Outlines(version, raw, gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+@bp.app_template_global()
+def outlines_url() -> str:
+    """URL of the outline background; it changes whenever the file does."""
+    return url_for("geo.outlines", version=current_outlines().version)
+
+
+@bp.get("/geo/countries-<version>.geojson")
+def outlines(version: str):
+    """Country outlines, gzipped once and cacheable for a year (versioned URL).
+
+    Flask-Compress leaves send_file responses to its streaming algorithms,
+    which do not include gzip, and static files are revalidated on every page.
+    """
+    found = current_outlines()
+    if version != found.version:
+        return redirect(url_for("geo.outlines", version=found.version))
+    gzipped = request.accept_encodings.quality("gzip") > 0
+    response = Response(
+        found.gzipped if gzipped else found.raw, mimetype="application/geo+json"
+    )
+    if gzipped:
+        response.content_encoding = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(found.version + ("-gzip" if gzipped else ""))
+    response.cache_control.public = True
+    response.cache_control.max_age = A_YEAR
+    response.cache_control.immutable = True
+    return response.make_conditional(request)

@@ -1,16 +1,24 @@
-/* The institutions map: draws points from the GeoJSON endpoint into the marker
-   cluster that folium set up, keeps the filters in the URL, shows counts per
-   country, and lists what is on the map for keyboard and screen-reader users.
-   Popups and lists are built as DOM text, never as HTML strings. */
+/* The maps' script. Every map (small ones too) gets the offline country
+   outlines as its background. The institutions map also draws points from the
+   GeoJSON endpoint into the marker cluster that folium set up, keeps the
+   filters in the URL, shows counts per country, and lists what is on the map
+   for keyboard and screen-reader users. Popups and lists are built as DOM
+   text, never as HTML strings. */
 (function () {
   "use strict";
 
+  if (!window.L) {
+    return;
+  }
+  var outlineRequests = {};
+  var backgrounds = drawBackgrounds();
   var configElement = document.getElementById("map-config");
-  if (!configElement || !window.L) {
+  if (!configElement) {
     return;
   }
   var config = JSON.parse(configElement.textContent);
   var map = window[config.names.map];
+  var container = map.getContainer();
   var cluster = window[config.names.cluster];
   var countryLayer = window[config.names.countries];
   var form = document.getElementById("map-filters");
@@ -22,6 +30,8 @@
   var icons = {};
   var features = [];
   var latest = 0;
+  var shown = Promise.resolve();
+  var fitWaiting = false;
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (match, key) {
@@ -102,11 +112,14 @@
     return params;
   }
 
+  /* Fetch the points for the form's filters and show them; the promise
+     settles once every marker is in the cluster (or the load failed or was
+     superseded). window.migratoryMap.ready is always the latest one. */
   function load(fit) {
     var query = currentParams().toString();
     var request = ++latest;
     say(config.text.loading);
-    return fetch(config.geojson + (query ? "?" + query : ""), {
+    var loaded = fetch(config.geojson + (query ? "?" + query : ""), {
       headers: { Accept: "application/geo+json" },
     })
       .then(function (response) {
@@ -116,35 +129,84 @@
         return response.json();
       })
       .then(function (data) {
-        if (request === latest) {
-          draw(data.features, fit);
-        }
+        return show(request, data.features, fit);
       })
       .catch(function () {
         if (request === latest) {
           say(config.text.failed);
         }
       });
+    if (window.migratoryMap) {
+      window.migratoryMap.ready = loaded;
+    }
+    return loaded;
   }
 
-  function draw(found, fit) {
-    features = found;
+  function show(request, found, fit) {
+    // Leaflet.markercluster goes on adding the chunks of an earlier addLayers
+    // even after clearLayers, so each set waits until the one before is in.
+    var step = shown.then(function () {
+      if (request !== latest) {
+        return null;
+      }
+      features = found;
+      drawCountries();
+      drawList(null);
+      return fill(found.map(markerFor)).then(function () {
+        if (request === latest) {
+          drawn(found.length, fit);
+        }
+      });
+    });
+    shown = step.catch(function () {});
+    return step;
+  }
+
+  function fill(markers) {
+    // data-markers says "every marker is in the cluster": absent until then.
+    container.removeAttribute("data-markers");
     cluster.clearLayers();
-    cluster.addLayers(found.map(markerFor));
-    drawCountries();
-    drawList(null);
-    say(
-      found.length
-        ? format(config.text.count, { n: found.length.toLocaleString() })
-        : config.text.none
-    );
-    map.getContainer().setAttribute("data-markers", String(cluster.getLayers().length));
+    return new Promise(function (resolve) {
+      if (!map.hasLayer(cluster)) {
+        // Off the map (unticked in the layer control) the cluster takes all
+        // markers at once and reports no progress.
+        cluster.addLayers(markers);
+        resolve();
+        return;
+      }
+      L.setOptions(cluster, {
+        chunkProgress: function (done, total) {
+          if (done === total) {
+            resolve();
+          }
+        },
+      });
+      cluster.addLayers(markers);
+    });
+  }
+
+  function drawn(count, fit) {
+    say(count ? format(config.text.count, { n: count.toLocaleString() }) : config.text.none);
+    container.setAttribute("data-markers", String(cluster.getLayers().length));
     if (fit) {
       fitView();
     }
   }
 
   function fitView() {
+    // Leaflet drops or undoes a view asked for during a zoom animation (such
+    // as folium's first fitBounds, still running when a preset is chosen):
+    // fit once it ends. Leaflet has no public "is zooming" flag.
+    if (map._animatingZoom) {
+      if (!fitWaiting) {
+        fitWaiting = true;
+        map.once("zoomend", function () {
+          fitWaiting = false;
+          fitView();
+        });
+      }
+      return;
+    }
     var region = form ? form.elements.region.value : "";
     var country = form ? form.elements.country.value : "";
     if (!country && !config.fixed && region in config.presets) {
@@ -202,6 +264,7 @@
       circle.on("click", function () {
         drawList(row.code);
       });
+      circle.country = row.code;
       countryLayer.addLayer(circle);
     });
   }
@@ -249,34 +312,64 @@
     }
   }
 
-  function loadOutlines() {
-    fetch(config.outlines)
-      .then(function (response) {
-        return response.ok ? response.json() : null;
-      })
-      .then(function (data) {
-        if (!data) {
-          return;
+  function useLabelPoints(outlines) {
+    outlines.then(function (data) {
+      if (!data) {
+        return;
+      }
+      data.features.forEach(function (feature) {
+        var label = feature.properties.label;
+        if (label) {
+          labelPoints[feature.properties.iso2] = [label[1], label[0]];
         }
-        data.features.forEach(function (feature) {
-          var label = feature.properties.label;
-          if (label) {
-            labelPoints[feature.properties.iso2] = [label[1], label[0]];
-          }
-        });
+      });
+      drawCountries();
+    });
+  }
+
+  /* The outline background of every map on the page, by map variable name:
+     promises of the outline data (null if it could not be loaded). */
+  function drawBackgrounds() {
+    var found = {};
+    document.querySelectorAll(".map-frame[data-map]").forEach(function (frame) {
+      var name = frame.getAttribute("data-map");
+      found[name] = background(window[name], frame.getAttribute("data-outlines"));
+    });
+    return found;
+  }
+
+  function background(target, url) {
+    if (!target || !url) {
+      return Promise.resolve(null);
+    }
+    target.getContainer().classList.add("mg-sea");
+    return outlineData(url).then(function (data) {
+      if (data) {
         // Outlines lie under the tiles: hidden where tiles load, and the
         // whole background when they do not (no internet, or MAP_TILES=none).
-        map.createPane("mg-outlines").style.zIndex = 150;
+        target.createPane("mg-outlines").style.zIndex = 150;
         L.geoJSON(data, {
           pane: "mg-outlines",
           interactive: false,
           style: { color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 },
-        }).addTo(map);
-        drawCountries();
-      })
-      .catch(function () {
-        /* Outlines are a background only; the markers still work. */
-      });
+        }).addTo(target);
+      }
+      return data;
+    });
+  }
+
+  function outlineData(url) {
+    // One download per page, however many maps it has.
+    if (!outlineRequests[url]) {
+      outlineRequests[url] = fetch(url)
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .catch(function () {
+          return null; /* Outlines are a background only; the markers still work. */
+        });
+    }
+    return outlineRequests[url];
   }
 
   function markPreset() {
@@ -331,11 +424,11 @@
       load(true);
     });
   }
-  map.getContainer().classList.add("mg-sea");
 
   window.migratoryMap = {
     map: map,
     cluster: cluster,
+    countries: countryLayer,
     markerCount: function () {
       return cluster.getLayers().length;
     },
@@ -344,5 +437,5 @@
     },
     ready: load(Boolean(config.fixed) || Boolean(location.search)),
   };
-  loadOutlines();
+  useLabelPoints(backgrounds[config.names.map] || background(map, config.outlines));
 })();

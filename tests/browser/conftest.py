@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from migratory.extensions import db
-from migratory.inventory.models import Institution
+from migratory.inventory.models import Country, Institution
+from migratory.inventory.vocab import CATEGORIES
 from tests.conftest import ROOT, make_test_app, require_or_skip, wipe_inventory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -102,6 +103,16 @@ def mapped_count(live_app) -> int:
         )
         db.session.remove()
     return count
+
+
+@pytest.fixture(scope="module")
+def english_names(live_app) -> dict:
+    """English labels of the categories and names of the countries, by code."""
+    with live_app.test_request_context():
+        categories = {slug: str(label) for slug, label in CATEGORIES.items()}
+        countries = {c.iso2: c.name for c in db.session.scalars(select(Country))}
+        db.session.remove()
+    return {"categories": categories, "countries": countries}
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +221,21 @@ class PageProblems:
     def _console(self, message) -> None:
         if message.type == "error" and self._local(message.location.get("url", "")):
             self.items.append(f"console: {message.text}")
+
+
+def only_local_requests(page, base_url: str) -> list[str]:
+    """Abort every request of `page` not to `base_url`; return the aborted URLs."""
+    blocked: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    return blocked
 
 
 @pytest.fixture

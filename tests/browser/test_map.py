@@ -1,11 +1,11 @@
-"""The institutions map in a real browser: markers, filters, popups, list, offline."""
+"""Maps in a real browser: markers, filters, popups, list, offline backgrounds."""
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import PageProblems
+from tests.browser.conftest import PageProblems, only_local_requests
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,9 @@ READY = """async () => {
 }"""
 SHOWING = """n => window.migratoryMap.markerCount() === n
     && window.migratoryMap.map.getContainer().dataset.markers === String(n)"""
+OUTLINES_DRAWN = (
+    "() => document.querySelectorAll('.leaflet-mg-outlines-pane path').length > 0"
+)
 
 
 def open_map(page, url: str) -> None:
@@ -118,10 +121,14 @@ SHOW_MARKER = """slug => new Promise((resolve, reject) => {
 })"""
 
 
-def test_marker_popup_links_to_detail_page(page, problems, live_server, geojson):
-    """Clicking a marker opens a popup whose link leads to that institution."""
+def test_marker_popup_links_to_detail_page(
+    page, problems, live_server, geojson, english_names
+):
+    """A marker's popup: name, category, city and country, a link to the entry."""
     feature = lone_feature(geojson()["features"])
-    slug, name = feature["properties"]["slug"], feature["properties"]["name"]
+    properties = feature["properties"]
+    slug, name = properties["slug"], properties["name"]
+    country = english_names["countries"][properties["country"]]
     open_map(page, f"{live_server}/map")
     page.wait_for_function(IDLE)
     page.evaluate(SHOW_MARKER, slug)
@@ -130,7 +137,12 @@ def test_marker_popup_links_to_detail_page(page, problems, live_server, geojson)
     marker.click()
     link = page.locator(".leaflet-popup-content a")
     link.wait_for()
-    assert name in page.locator(".leaflet-popup-content").inner_text()
+    assert page.locator(".leaflet-popup-content").inner_text().splitlines() == [
+        name,
+        english_names["categories"][properties["category"]],
+        f"{properties['city']}, {country}",
+        "Details",
+    ]
     link.click()
     page.wait_for_url(f"**/institutions/{slug}")
     assert urlsplit(page.url).path == f"/institutions/{slug}"
@@ -169,21 +181,46 @@ def tab_into(page, selector: str, limit: int = 800) -> bool:
 
 def test_map_works_offline_with_default_tiles(page, osm_server, mapped_count):
     """With tiles unreachable, markers and country outlines still show."""
-    blocked: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith(osm_server):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    blocked = only_local_requests(page, osm_server)
     problems = PageProblems(page, osm_server)
     open_map(page, f"{osm_server}/map")
     expect_markers(page, mapped_count)
-    page.wait_for_function(
-        "() => document.querySelectorAll('.leaflet-mg-outlines-pane path').length > 0"
-    )
+    page.wait_for_function(OUTLINES_DRAWN)
     assert any("tile.openstreetmap.org" in url for url in blocked), blocked[:5]
+    assert problems.items == []
+
+
+@pytest.mark.parametrize(
+    ("server", "path"),
+    [
+        ("osm_server", "/institutions/{slug}"),
+        ("osm_server", "/countries/{country}"),
+        ("live_server", "/institutions/{slug}"),
+    ],
+    ids=["detail-tiles-blocked", "country-tiles-blocked", "detail-no-tiles"],
+)
+def test_small_maps_have_the_outline_background(page, request, geojson, server, path):
+    """Small maps show the country outlines when tiles are off or unreachable."""
+    base_url = request.getfixturevalue(server)
+    blocked = only_local_requests(page, base_url)
+    problems = PageProblems(page, base_url)
+    outlines = []
+    page.on(
+        "response",
+        lambda response: (
+            outlines.append(response) if "/geo/countries-" in response.url else None
+        ),
+    )
+    properties = geojson()["features"][0]["properties"]
+    page.goto(base_url + path.format(**properties))
+    page.wait_for_function(OUTLINES_DRAWN)
+    assert page.locator(".map-small .leaflet-mg-outlines-pane path").count() > 50
+    if server == "osm_server":
+        assert any("tile.openstreetmap.org" in url for url in blocked), blocked[:5]
+    else:
+        assert blocked == []
+    assert len(outlines) == 1
+    headers = outlines[0].headers
+    assert headers["content-encoding"] == "gzip"
+    assert "immutable" in headers["cache-control"]
     assert problems.items == []

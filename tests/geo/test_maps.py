@@ -1,5 +1,6 @@
 """Map pages: local assets only, small HTML, the tiles setting, the CSP nonce."""
 
+import gzip
 import json
 import re
 
@@ -7,7 +8,7 @@ import pytest
 
 from migratory.geo.maps import Assets, Tiles, location_map, overview_map
 from migratory.geo.maps import tiles_from_setting as tiles_setting
-from tests.conftest import make_test_app, wipe_inventory
+from tests.conftest import ROOT, make_test_app, wipe_inventory
 
 ASSET = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"')
 EXTERNAL = re.compile(r"""(?:src|href)=["']?(?:https?:)?//""")
@@ -193,3 +194,80 @@ def test_country_and_region_pages_map_their_institutions(client, path):
     expected = {"country": "KZ"} if "countries" in path else {"region": "central-asia"}
     assert config["fixed"] == expected
     assert "js/map.js" in page
+
+
+OUTLINES = ROOT / "static" / "geo" / "unece-countries.geojson"
+MAP_FRAME = re.compile(r'data-map="([^"]+)" data-outlines="([^"]+)"')
+
+
+@pytest.fixture
+def tiles_off(app):
+    """The `app` with MAP_TILES=none, as create_app would have set it."""
+    app.config.update(MAP_TILES="none", MAP_TILES_ORIGIN=None)
+    return app
+
+
+@pytest.mark.parametrize(
+    "path", ["/institutions/{slug}", "/countries/KZ", "/regions/central-asia", "/map"]
+)
+def test_every_map_without_tiles_loads_the_outline_background(
+    tiles_off, client, make_institution, path
+):
+    """Small maps too: the script draws the outlines when no tile comes."""
+    slug = make_institution(latitude=43.2389, longitude=76.8897)
+    page = client.get(path.format(slug=slug)).get_data(as_text=True)
+    assert "tileLayer" not in page
+    (name, url), *others = MAP_FRAME.findall(page)
+    assert others == []
+    assert f"var {name} = L.map(" in page
+    assert "/static/js/map.js" in page
+    outlines = json.loads(client.get(url).get_data())
+    assert len(outlines["features"]) == 56
+
+
+def outlines_url(client) -> str:
+    """The outline background's URL as the map page gives it."""
+    return MAP_FRAME.search(client.get("/map").get_data(as_text=True))[2]
+
+
+def test_outlines_are_sent_gzipped_and_cached_for_a_year(client):
+    """Compressed once, not per request; a versioned URL lets browsers keep it."""
+    url = outlines_url(client)
+    response = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.mimetype == "application/geo+json"
+    assert gzip.decompress(response.data) == OUTLINES.read_bytes()
+    assert len(response.data) < OUTLINES.stat().st_size / 3
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert set(response.headers["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=31536000",
+        "immutable",
+    }
+    again = client.get(
+        url,
+        headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]},
+    )
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_outlines_uncompressed_for_clients_without_gzip(client):
+    """Clients that accept no gzip get the file as it is."""
+    response = client.get(outlines_url(client), headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in response.headers
+    assert response.data == OUTLINES.read_bytes()
+
+
+def test_outline_url_changes_with_the_file(app, client, tmp_path):
+    """A regenerated file gets a new URL; the old one leads to the new file."""
+    old = outlines_url(client)
+    (tmp_path / "geo").mkdir()
+    changed = OUTLINES.read_bytes().replace(b'"name":"Albania"', b'"name":"Shqip"')
+    (tmp_path / "geo" / OUTLINES.name).write_bytes(changed)
+    app.static_folder = str(tmp_path)
+    new = outlines_url(client)
+    assert new != old
+    assert client.get(new).data == changed
+    moved = client.get(old)
+    assert moved.status_code == 302 and moved.headers["Location"] == new
