@@ -76,6 +76,12 @@ MATRIX = [
     ("GET", "/static/<path:filename>", "/static/css/site.css", EVERYONE),
     (
         "GET",
+        "/geo/countries-<version>.geojson",
+        "/geo/countries-{outlines}.geojson",
+        EVERYONE,
+    ),  # fmt: skip
+    (
+        "GET",
         "/bootstrap/static/<path:filename>",
         "/bootstrap/static/css/bootstrap.min.css",
         EVERYONE,
@@ -344,7 +350,13 @@ def world(sqlite_url, tmp_path_factory):
             ),  # fmt: skip
             "secretariat": create_user(EMAILS["secretariat"], "secretariat", PASSWORD),
         }
-        values = {**slugs, "member_id": users["member"].id}
+        from migratory.geo.views import current_outlines
+
+        values = {
+            **slugs,
+            "member_id": users["member"].id,
+            "outlines": current_outlines().version,
+        }
     yield app, values
     wipe_inventory(app)
 
