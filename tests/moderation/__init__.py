@@ -4,13 +4,16 @@ Helpers shared by these tests: sign a second person in, read a form the way a
 browser submits it, read a table of a page, and look at the database.
 """
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.conftest import Auth
 
 BASE = "/institutions"
+MEMBER = "member@example.org"
+SECRETARIAT = "secretariat@example.org"
 
 
 def signed_in(app, email: str):
@@ -232,3 +235,19 @@ def institution_count(app) -> int:
 
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Institution))
+
+
+def make_stale(app, slug, days=400):
+    """Last confirmed (and created) `days` ago, written straight to the database."""
+    from migratory.core.models import utcnow
+    from migratory.extensions import db
+    from migratory.inventory.models import Institution
+
+    long_ago = utcnow() - timedelta(days=days)
+    with app.app_context():
+        db.session.execute(
+            update(Institution)
+            .where(Institution.slug == slug)
+            .values(created=long_ago, last_verified=long_ago)
+        )
+        db.session.commit()

@@ -17,11 +17,6 @@ SECOND = "second@example.org"
 
 
 @pytest.fixture
-def slug(make_institution):
-    return make_institution()
-
-
-@pytest.fixture
 def editors(app, make_user, slug):
     """Two people who may edit the entry directly, each with the form open."""
     make_user(FIRST, role="secretariat")

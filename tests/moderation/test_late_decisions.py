@@ -5,6 +5,8 @@ import pytest
 from sqlalchemy import text
 
 from tests.moderation import (
+    MEMBER,
+    SECRETARIAT,
     edit_path,
     entry,
     proposals,
@@ -13,27 +15,8 @@ from tests.moderation import (
     table,
 )
 
-MEMBER = "member@example.org"
 FOCAL = "focal.kz@example.org"
-SECRETARIAT = "secretariat@example.org"
 ORIGINAL = "Agency for Migration Statistics"
-
-
-@pytest.fixture
-def slug(make_institution):
-    return make_institution()
-
-
-@pytest.fixture
-def member(app, make_user):
-    make_user(MEMBER)
-    return signed_in(app, MEMBER)
-
-
-@pytest.fixture
-def secretariat(app, make_user):
-    make_user(SECRETARIAT, role="secretariat")
-    return signed_in(app, SECRETARIAT)
 
 
 def proposal_page(ident: int) -> str:

@@ -4,6 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.moderation import (
+    MEMBER,
+    SECRETARIAT,
     edit_path,
     entry,
     form_data,
@@ -16,28 +18,9 @@ from tests.moderation import (
     user_id,
 )
 
-MEMBER = "member@example.org"
 FOCAL = "focal.kz@example.org"
 FOCAL_GE = "focal.ge@example.org"
-SECRETARIAT = "secretariat@example.org"
 ORIGINAL = "Agency for Migration Statistics"
-
-
-@pytest.fixture
-def slug(make_institution):
-    return make_institution()
-
-
-@pytest.fixture
-def member(app, make_user):
-    make_user(MEMBER)
-    return signed_in(app, MEMBER)
-
-
-@pytest.fixture
-def secretariat(app, make_user):
-    make_user(SECRETARIAT, role="secretariat")
-    return signed_in(app, SECRETARIAT)
 
 
 @pytest.fixture

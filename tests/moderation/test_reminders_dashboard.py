@@ -11,6 +11,7 @@ from tests.conftest import csrf_token
 from tests.moderation import (
     entry,
     institution_count,
+    make_stale,
     revisions,
     signed_in,
     submit,
@@ -19,25 +20,8 @@ from tests.moderation import (
 )
 
 FOCAL = "focal.kz@example.org"
-SECRETARIAT = "secretariat@example.org"
 STALE_NAME = "Agency for Migration Statistics"
 FRESH_NAME = "Migration Service of Kazakhstan"
-
-
-def make_stale(app, slug, days=400):
-    """Last confirmed (and created) `days` ago, written straight to the database."""
-    from migratory.core.models import utcnow
-    from migratory.extensions import db
-    from migratory.inventory.models import Institution
-
-    long_ago = utcnow() - timedelta(days=days)
-    with app.app_context():
-        db.session.execute(
-            update(Institution)
-            .where(Institution.slug == slug)
-            .values(created=long_ago, last_verified=long_ago)
-        )
-        db.session.commit()
 
 
 def recently(moment) -> bool:
@@ -330,12 +314,6 @@ def test_confirm_link_stops_working_when_the_focal_point_is_unlinked(
 
 
 # The dashboard.
-
-
-@pytest.fixture
-def secretariat(app, make_user):
-    make_user(SECRETARIAT, role="secretariat")
-    return signed_in(app, SECRETARIAT)
 
 
 def dashboard(client) -> str:

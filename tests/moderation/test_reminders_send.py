@@ -6,25 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from tests.moderation import make_stale
+
 FIRST = "focal.one@example.org"
 SECOND = "focal.two@example.org"
 REFUSED = "focal.refused@example.org"
-
-
-def make_stale(app, slug, days=400):
-    """Last confirmed (and created) `days` ago, written straight to the database."""
-    from migratory.core.models import utcnow
-    from migratory.extensions import db
-    from migratory.inventory.models import Institution
-
-    long_ago = utcnow() - timedelta(days=days)
-    with app.app_context():
-        db.session.execute(
-            update(Institution)
-            .where(Institution.slug == slug)
-            .values(created=long_ago, last_verified=long_ago)
-        )
-        db.session.commit()
 
 
 @pytest.fixture
