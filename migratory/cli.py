@@ -195,17 +195,31 @@ def geo_cli():
 
 
 @geo_cli.command("fill")
+@click.option(
+    "--refine",
+    is_flag=True,
+    help="Also move entries the gazetteer placed at their city to the address "
+    "Nominatim finds (needs GEOCODER=nominatim).",
+)
 @with_appcontext
-def geo_fill():
-    """Geocode every institution that has no coordinates; list those not placed."""
+def geo_fill(refine):
+    """Geocode every institution that has no coordinates; list those not placed.
+
+    Uses the configured GEOCODER, committing every 100 institutions.
+    """
     from migratory.inventory.services import fill_coordinates
 
+    if refine and current_app.config["GEOCODER"] == "gazetteer":
+        raise click.UsageError("--refine needs GEOCODER=nominatim.")
     with ProgressBar("Geocoding") as bar:
-        placed, unplaced = fill_coordinates(progress=bar)
-    click.echo(f"{len(placed)} placed, {len(unplaced)} not placed.")
-    for institution in unplaced:
-        where = ", ".join(filter(None, [institution.city, institution.country_code]))
-        click.echo(f"not placed: {institution.slug} ({where})")
+        report = fill_coordinates(
+            current_app.extensions["geocoder"], refine=refine, progress=bar
+        )
+    refined = f", {report.refined} refined" if refine else ""
+    click.echo(f"{report.placed} placed{refined}, {len(report.unplaced)} not placed.")
+    for slug, city, country_code in report.unplaced:
+        where = ", ".join(filter(None, [city, country_code]))
+        click.echo(f"not placed: {slug} ({where})")
 
 
 @geo_cli.command("outlines")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from migratory.core.errors import ValidationFailed
 from migratory.extensions import db
-from migratory.geo.geocoding import GazetteerGeocoder, fold_place
+from migratory.geo.geocoding import fold_place, offline_geocoder
 from migratory.inventory.models import Country, Institution
 from migratory.inventory.queries import filtered_select
 from migratory.search.querying import has_search_words
@@ -66,9 +66,10 @@ def resolve_place(text: str) -> Place:
     countries = _countries_by_name()
     city, _, tail = text.rpartition(",")
     country = countries.get(fold_place(tail)) if city else None
-    location = GazetteerGeocoder().geocode(
-        city if country else text,
-        country_codes=[country] if country else sorted(set(countries.values())),
+    # The gazetteer holds the inventory's countries only; without one named,
+    # a capital beats its namesakes, then the most populous wins.
+    location = offline_geocoder().geocode(
+        city if country else text, country_codes=country
     )
     if location is None:
         raise ValidationFailed(

@@ -1,11 +1,13 @@
-"""Geocoding services: coordinates for institutions written without them."""
+"""Geo services: where institutions are (geocoding on save) and their maps."""
 
 import logging
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from geopy.exc import GeopyError
+from geopy.geocoders.base import Geocoder
 
+from migratory.geo.geocoding import Found, find_location, offline_geocoder
 from migratory.geo.maps import (
     PRESET_BOUNDS,
     Assets,
@@ -17,47 +19,94 @@ from migratory.geo.maps import (
 )
 
 logger = logging.getLogger(__name__)
-PRECISIONS = ("address", "city", "country")
 LIST_LIMIT = 200  # institutions listed under the map; the list page has the rest
+LOCATION_FIELDS = ("address", "city", "country_code")
+COORDINATE_FIELDS = ("latitude", "longitude", "geo_source", "geo_precision")
+# Coordinates typed by a person are taken as pointing at the building.
+ENTERED_PRECISION = "address"
+SAME_POINT_DEGREES = 1e-6  # about 10 cm: what a form's round trip may change
 
 
-def locate(city: str | None, country_code: str) -> tuple[float, float, str] | None:
-    """(latitude, longitude, geocoder name) of a city in a country, or None."""
-    if not city:
-        return None
-    name = current_app.config["GEOCODER"]
+def locate(values: dict, geocoder: Geocoder | None = None) -> Found | None:
+    """Where the address, city and country of `values` are, or None.
+
+    Without a geocoder, the offline gazetteer: saves never wait on the network
+    (they happen during page requests); `flask geo fill` passes the configured
+    one.
+    """
+    geocoder = geocoder or offline_geocoder()
     try:
-        location = current_app.extensions["geocoder"].geocode(
-            city, country_codes=country_code
+        return find_location(
+            geocoder,
+            address=values.get("address"),
+            city=values.get("city"),
+            country_code=values["country_code"],
         )
     except GeopyError:
-        logger.warning("Geocoder %s failed for %s, %s", name, city, country_code)
+        logger.warning(
+            "Geocoder %s failed for %s, %s",
+            type(geocoder).__name__,
+            values.get("city"),
+            values["country_code"],
+        )
         return None
-    if location is None:
-        return None
-    return location.latitude, location.longitude, name
+
+
+def placement(stored: dict, data: dict) -> dict:
+    """The coordinate fields an entry should have once `data` is applied.
+
+    `stored` holds the entry's location and coordinate fields as saved (empty
+    for a new entry); `data` the validated changes, where a missing key means
+    "keep". Coordinates that differ from the stored ones were entered by hand
+    (at address precision), unless `data` says where they came from and how
+    precise they are (imports, restores, the seed). Unchanged ones are kept, except
+    that an entry whose address, city or country changed is geocoded again,
+    and cleared if its new place cannot be found: no coordinates are better
+    than a wrong place. Only coordinates a person entered stay where they are.
+    """
+    after = {**stored, **data}
+    coordinates = (after.get("latitude"), after.get("longitude"))
+    current = {field: after.get(field) for field in COORDINATE_FIELDS}
+    if coordinates[0] is not None and not _same_point(coordinates, stored):
+        source = data.get("geo_source") or "entered"
+        default = {"entered": ENTERED_PRECISION, "gazetteer": "city"}.get(source)
+        current.update(
+            geo_source=source, geo_precision=data.get("geo_precision") or default
+        )
+        return current
+    moved = any(after.get(f) != stored.get(f) for f in LOCATION_FIELDS if f in data)
+    if coordinates[0] is not None and (not moved or _pinned(current)):
+        return current
+    found = locate(after)
+    if found is None:
+        return dict.fromkeys(COORDINATE_FIELDS)
+    return {
+        "latitude": found.latitude,
+        "longitude": found.longitude,
+        "geo_source": found.source,
+        "geo_precision": found.precision,
+    }
+
+
+def _pinned(current: dict) -> bool:
+    """Entered coordinates stay when the entry moves, unless they were only
+    ever its city's or country's (the seed's are), which a move makes wrong."""
+    precise = current["geo_precision"] not in ("city", "country")
+    return current["geo_source"] == "entered" and precise
+
+
+def _same_point(coordinates: tuple, stored: dict) -> bool:
+    if stored.get("latitude") is None or stored.get("longitude") is None:
+        return False
+    return (
+        abs(coordinates[0] - stored["latitude"]) < SAME_POINT_DEGREES
+        and abs(coordinates[1] - stored["longitude"]) < SAME_POINT_DEGREES
+    )
 
 
 def place(values: dict) -> None:
-    """Fill coordinates and their provenance in `values` (a record or changes).
-
-    Entered coordinates are kept and marked so; missing ones come from the
-    geocoder by city and country, with city precision.
-    """
-    if values.get("latitude") is not None:
-        values["geo_source"] = values.get("geo_source") or "entered"
-        return
-    found = locate(values.get("city"), values["country_code"])
-    if found:
-        latitude, longitude, source = found
-        values.update(
-            latitude=latitude,
-            longitude=longitude,
-            geo_source=source,
-            geo_precision="city",
-        )
-    else:
-        values.update(geo_source=None, geo_precision=None)
+    """Fill the coordinates and their provenance of a new record in place."""
+    values.update(placement({}, values))
 
 
 def map_tiles() -> Tiles:

@@ -1,17 +1,26 @@
 """Inventory services: the only code that writes institutions."""
 
+import dataclasses
 import logging
 from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
+from sqlalchemy.orm import selectinload
 
 from migratory.core.changes import mark_changed
 from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.core.text import normalize_name, unique_slug, website_key
 from migratory.extensions import db
-from migratory.geo.services import place
+from migratory.geo.geocoding import finer
+from migratory.geo.services import (
+    COORDINATE_FIELDS,
+    LOCATION_FIELDS,
+    locate,
+    place,
+    placement,
+)
 from migratory.inventory.models import (
     Institution,
     InstitutionName,
@@ -61,8 +70,11 @@ def _apply(institution: Institution, data: dict, replace_names: bool = False) ->
     Names in other languages are merged (imports add languages), or replaced
     as a whole with `replace_names` (edit forms and restores say them all).
     """
+    stored = {f: getattr(institution, f) for f in LOCATION_FIELDS + COORDINATE_FIELDS}
     changed = False
     for field in SCALAR_FIELDS:
+        if field in COORDINATE_FIELDS:
+            continue  # `_place` decides them, from what was stored and what is new
         if field in data and getattr(institution, field) != data[field]:
             setattr(institution, field, data[field])
             changed = True
@@ -79,31 +91,18 @@ def _apply(institution: Institution, data: dict, replace_names: bool = False) ->
     elif "names" in data and _names_differ(institution, data["names"]):
         _merge_names(institution, data["names"])
         changed = True
-    changed = _place(institution, data) or changed
+    changed = _place(institution, stored, data) or changed
     institution.name_key = normalize_name(institution.name)
     institution.website_key = website_key(institution.website)
     return changed
 
 
-def _place(institution: Institution, data: dict) -> bool:
-    """Geocode an entry left without coordinates, or moved to another city."""
-    if data.get("latitude") is not None:
-        if institution.geo_source is None:
-            institution.geo_source = "entered"
-            return True
-        return False
-    moved = {"city", "country_code"} & set(data) and institution.geo_source not in (
-        None,
-        "entered",
-    )
-    if institution.latitude is not None and not moved:
-        return False
-    values = {"city": institution.city, "country_code": institution.country_code}
-    place(values)
+def _place(institution: Institution, stored: dict, data: dict) -> bool:
+    """Set the coordinates `placement` decides on; True if they changed."""
     changed = False
-    for field in ("latitude", "longitude", "geo_source", "geo_precision"):
-        if field in values and getattr(institution, field) != values[field]:
-            setattr(institution, field, values[field])
+    for field, value in placement(stored, data).items():
+        if getattr(institution, field) != value:
+            setattr(institution, field, value)
             changed = True
     return changed
 
@@ -316,23 +315,86 @@ def get_institution(slug: str, *, published_only: bool = False) -> Institution:
     return institution
 
 
-def fill_coordinates(progress=None) -> tuple[list[Institution], list[Institution]]:
-    """Geocode every institution without coordinates; (placed, not placed)."""
-    missing = list(
-        db.session.scalars(select(Institution).where(Institution.latitude.is_(None)))
+FILL_BATCH = 100  # institutions geocoded per commit
+
+
+@dataclasses.dataclass
+class FillReport:
+    """What a backfill did; `unplaced` lists (slug, city, country code)."""
+
+    placed: int = 0
+    refined: int = 0
+    unplaced: list[tuple[str, str | None, str]] = dataclasses.field(
+        default_factory=list
     )
-    placed, unplaced = [], []
-    for institution in missing:
-        if progress:
-            progress(1, len(missing))
-        with db.session.no_autoflush:
-            changed = _place(institution, {})
-        if changed and institution.latitude is not None:
-            institution.updated = utcnow()
-            _record_revision(institution, institution.version + 1, "geocoder", None)
-            placed.append(institution)
-        else:
-            unplaced.append(institution)
-    db.session.commit()
-    logger.info("Geocoded %d institutions; %d not placed", len(placed), len(unplaced))
-    return placed, unplaced
+
+
+def fill_coordinates(
+    geocoder=None,
+    *,
+    refine: bool = False,
+    progress=None,
+    batch_size: int = FILL_BATCH,
+) -> FillReport:
+    """Geocode every institution without coordinates and, with `refine`, move
+    those the gazetteer placed at their city to the geocoder's finer place.
+
+    `geocoder` is a geopy geocoder (the offline gazetteer if None). Commits
+    every `batch_size` institutions, so an interrupted run keeps its progress.
+    """
+    wanted = Institution.latitude.is_(None)
+    if refine:
+        wanted = or_(wanted, Institution.geo_source == "gazetteer")
+    ids = list(
+        db.session.scalars(
+            select(Institution.id).where(wanted).order_by(Institution.id)
+        )
+    )
+    report = FillReport()
+    for start in range(0, len(ids), batch_size):
+        batch = select(Institution).where(
+            Institution.id.in_(ids[start : start + batch_size])
+        )
+        batch = batch.options(
+            selectinload(Institution.names), selectinload(Institution.topic_links)
+        )
+        for institution in db.session.scalars(batch.order_by(Institution.id)):
+            _fill_one(institution, geocoder, report)
+            if progress:
+                progress(1, len(ids))
+        db.session.commit()
+    logger.info(
+        "Geocoded %d institutions, refined %d; %d not placed",
+        report.placed,
+        report.refined,
+        len(report.unplaced),
+    )
+    return report
+
+
+def _fill_one(institution: Institution, geocoder, report: FillReport) -> None:
+    """Place (or refine) one institution, with a revision if it moved."""
+    missing = institution.latitude is None
+    found = locate({f: getattr(institution, f) for f in LOCATION_FIELDS}, geocoder)
+    if found is None:
+        if missing:
+            report.unplaced.append(
+                (institution.slug, institution.city, institution.country_code)
+            )
+        return
+    if not missing and (
+        finer(institution.geo_precision or "city", found.precision)
+        or (found.latitude, found.longitude, found.source)
+        == (institution.latitude, institution.longitude, institution.geo_source)
+    ):
+        return  # no better than where it is now
+    with db.session.no_autoflush:
+        institution.latitude, institution.longitude = found.latitude, found.longitude
+        institution.geo_source = found.source
+        institution.geo_precision = found.precision
+        institution.updated = utcnow()
+        _record_revision(institution, institution.version + 1, "geocoder", None)
+    if missing:
+        report.placed += 1
+    else:
+        report.refined += 1

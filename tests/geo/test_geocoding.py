@@ -1,9 +1,26 @@
-"""The offline gazetteer finds real places, in Latin or Cyrillic, and never guesses."""
+"""The offline gazetteer finds real places, in Latin or Cyrillic, and never guesses.
+
+Nominatim is only configured and its answers interpreted: never called.
+"""
 
 import pytest
 from geopy.distance import geodesic
+from sqlalchemy import select
 
-from migratory.geo.geocoding import GazetteerGeocoder, fold_place, make_geocoder
+from migratory.extensions import db
+from migratory.geo.geocoding import (
+    GazetteerGeocoder,
+    _index,
+    find_location,
+    finer,
+    fold_place,
+    inventory_countries,
+    is_code_like,
+    make_geocoder,
+    nominatim_precision,
+)
+from migratory.inventory.models import Country
+from tests.geo.fakes import FakeNominatim
 
 # Capitals of the 56 UNECE member States and Afghanistan (public coordinates).
 CAPITALS = [
@@ -123,3 +140,132 @@ def test_nominatim_is_configured_not_called():
     assert geocoder.geocode.min_delay_seconds == 1.0
     with pytest.raises(ValueError):
         make_geocoder("google")
+
+
+def test_only_the_inventory_countries_are_indexed(ctx):
+    assert inventory_countries() == set(db.session.scalars(select(Country.iso2)))
+    assert len(inventory_countries()) == 57
+    indexed = {city.countrycode for cities in _index().values() for city in cities}
+    assert indexed == inventory_countries()
+
+
+def test_places_outside_the_region_are_unknown(gazetteer):
+    assert gazetteer.geocode("Cairo", country_codes="EG") is None
+    assert gazetteer.geocode("Alexandria").raw["countrycode"] != "EG"
+
+
+@pytest.mark.parametrize("code", ["abc", "ABC", "ALY", "AEX", "Och"])
+def test_codes_among_alternate_names_find_nothing(gazetteer, code):
+    # Albacete's, Alexandria's (Egypt, Louisiana) airport codes; Osh in French.
+    assert gazetteer.geocode(code) is None
+
+
+def test_real_names_still_resolve_however_short(gazetteer):
+    assert gazetteer.geocode("Ош", country_codes="KG").raw["name"] == "Osh"
+    assert gazetteer.geocode("Osh").raw["name"] == "Osh"
+    # Osh's airport code is also the name of a Dutch town: that one it is.
+    assert gazetteer.geocode("OSS").raw["countrycode"] == "NL"
+
+
+@pytest.mark.parametrize(
+    ("alternate", "code_like"),
+    [
+        ("ABC", True),
+        ("KZALA", True),
+        ("Os", True),
+        ("Oš", True),
+        ("A1", True),
+        ("Ош", False),
+        ("Öşbe", False),
+        ("Roma", False),
+        ("Алма-Ата", False),
+    ],
+)
+def test_is_code_like(alternate, code_like):
+    assert is_code_like(alternate, fold_place(alternate)) is code_like
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "lat", "lon"),
+    [
+        # San Marino, California is three times the size of the capital.
+        ("San Marino", "SM", 43.94, 12.45),
+        # Moscow, Idaho and Washington, Pennsylvania are only namesakes.
+        ("Moscow", "RU", 55.76, 37.62),
+        ("Washington", "US", 38.91, -77.04),
+        ("Astana", "KZ", 51.17, 71.45),
+    ],
+)
+def test_without_a_country_a_capital_beats_its_namesakes(
+    gazetteer, query, country, lat, lon
+):
+    location = gazetteer.geocode(query)
+    assert location.raw["countrycode"] == country
+    assert location.raw["capital"] is True
+    assert geodesic(location.point, (lat, lon)).km < 25
+
+
+def test_without_a_country_the_largest_namesake_of_the_region_wins(gazetteer):
+    """Alexandria, Virginia (160,000 people) over Alexandria, Romania (40,000);
+    "Alexandria, Romania" picks the other (see test_nearby)."""
+    location = gazetteer.geocode("Alexandria")
+    assert geodesic(location.point, (38.80, -77.05)).km < 25
+    every = gazetteer.geocode("Alexandria", exactly_one=False)
+    assert {"US", "RO", "GB"} <= {found.raw["countrycode"] for found in every}
+
+
+@pytest.mark.parametrize(
+    ("raw", "precision"),
+    [
+        ({"place_rank": 30, "addresstype": "building"}, "address"),
+        ({"place_rank": "26", "addresstype": "road"}, "address"),
+        ({"place_rank": 16, "addresstype": "city"}, "city"),
+        ({"place_rank": 19, "addresstype": "village"}, "city"),
+        ({"place_rank": 8, "addresstype": "state"}, "country"),
+        ({"place_rank": 4, "addresstype": "country"}, "country"),
+        ({"addresstype": "town"}, "city"),
+        ({"type": "country"}, "country"),
+        ({"class": "amenity", "type": "university"}, "address"),
+    ],
+)
+def test_nominatim_precision_from_its_answer(raw, precision):
+    assert nominatim_precision(raw) == precision
+
+
+def test_the_gazetteer_places_by_city_only(gazetteer):
+    found = find_location(
+        gazetteer, address="Abai Avenue 10", city="Almaty", country_code="KZ"
+    )
+    assert (found.source, found.precision) == ("gazetteer", "city")
+    assert (
+        find_location(gazetteer, address="Abai 10", city=None, country_code="KZ")
+        is None
+    )
+
+
+def test_nominatim_is_asked_for_the_full_address_first():
+    geocoder = FakeNominatim({"Abai Avenue 10, Almaty": (43.24, 76.95, 30)})
+    found = find_location(
+        geocoder, address="Abai Avenue 10", city="Almaty", country_code="KZ"
+    )
+    assert geocoder.queries == [("Abai Avenue 10, Almaty", "kz")]
+    assert (found.latitude, found.longitude) == (43.24, 76.95)
+    assert (found.source, found.precision) == ("nominatim", "address")
+
+
+def test_nominatim_falls_back_to_the_city_then_nothing():
+    geocoder = FakeNominatim({"Almaty": (43.25, 76.91, 16)})
+    found = find_location(
+        geocoder, address="Nowhere Lane 1", city="Almaty", country_code="KZ"
+    )
+    assert [q for q, _ in geocoder.queries] == ["Nowhere Lane 1, Almaty", "Almaty"]
+    assert found.precision == "city"
+    nothing = FakeNominatim()
+    assert find_location(nothing, address=None, city="Xx", country_code="KZ") is None
+    assert nothing.queries == [("Xx", "kz")]
+
+
+def test_finer():
+    assert finer("address", "city") and finer("city", "country")
+    assert finer("country", None)
+    assert not finer("city", "city") and not finer("country", "address")

@@ -168,3 +168,17 @@ def test_export_holds_what_is_near(placed, client):
     )
     assert "Almaty Office" in text and "Talgar Office" in text
     assert "Bishkek Office" not in text
+
+
+def test_a_capital_beats_a_foreign_namesake(ctx):
+    """San Marino, California is larger than the capital of San Marino."""
+    place = resolve_place("San Marino")
+    assert geodesic((place.latitude, place.longitude), (43.94, 12.45)).km < 10
+    assert place.label == "San Marino, SM"
+
+
+@pytest.mark.parametrize("code", ["abc", "ALY"])
+def test_airport_codes_are_not_places(ctx, code):
+    """Albacete and Alexandria carry these codes among their alternate names."""
+    with pytest.raises(ValidationFailed):
+        resolve_place(code)
