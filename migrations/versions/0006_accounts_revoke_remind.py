@@ -1,8 +1,8 @@
 """accounts: revoked invitations, and when each focal point was last reminded
 
-Revision ID: 0007_accounts_revoke_remind
+Revision ID: 0006_accounts_revoke_remind
 Revises: 0005_accounts_moderation
-Create Date: 2026-11-24 10:00:00
+Create Date: 2026-12-01 08:30:00
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_accounts_revoke_remind"
+revision = "0006_accounts_revoke_remind"
 down_revision = "0005_accounts_moderation"
 branch_labels = None
 depends_on = None
