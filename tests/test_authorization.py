@@ -350,7 +350,7 @@ def world(sqlite_url, tmp_path_factory):
             ),  # fmt: skip
             "secretariat": create_user(EMAILS["secretariat"], "secretariat", PASSWORD),
         }
-        from migratory.geo.views import current_outlines
+        from migratory.geo.outlines import current_outlines
 
         values = {
             **slugs,

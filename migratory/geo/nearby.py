@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from geopy.distance import geodesic
 from sqlalchemy import select
 
@@ -61,10 +62,10 @@ def resolve_place(text: str) -> Place:
     if match:
         latitude, longitude = float(match[1]), float(match[2])
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise ValidationFailed("Coordinates are out of range.")
+            raise ValidationFailed(_("Coordinates are out of range."))
         return Place(latitude, longitude, f"{latitude:.4f}, {longitude:.4f}")
     countries = _countries_by_name()
-    city, _, tail = text.rpartition(",")
+    city, _comma, tail = text.rpartition(",")
     country = countries.get(fold_place(tail)) if city else None
     # The gazetteer holds the inventory's countries only; without one named,
     # a capital beats its namesakes, then the most populous wins.
@@ -73,8 +74,11 @@ def resolve_place(text: str) -> Place:
     )
     if location is None:
         raise ValidationFailed(
-            f"No city called “{text}” is known in the inventory's countries. "
-            "Try another spelling, or coordinates such as 43.24, 76.89."
+            _(
+                "No city called “%(place)s” is known in the inventory's countries. "
+                "Try another spelling, or coordinates such as 43.24, 76.89.",
+                place=text,
+            )
         )
     return Place(location.latitude, location.longitude, location.address)
 

@@ -7,12 +7,19 @@ label point (pole of inaccessibility of its largest part) where the map puts
 its circle of institution counts. Needs shapely (a development requirement).
 """
 
+import gzip
+import hashlib
 import json
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+from flask import current_app
 
 TOLERANCE = 0.03  # degrees, about 3 km: enough for a region-wide view
 PRECISION = 2  # decimals kept, about 1 km
 MIN_PART_AREA = 0.02  # square degrees; smaller islands are dropped
+OUTLINES_FILE = "geo/unece-countries.geojson"  # under static/
 
 
 def simplify_outlines(source: Path) -> dict:
@@ -62,3 +69,28 @@ def write_outlines(source: Path, target: Path) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text + "\n", encoding="utf-8")
     return target.stat().st_size
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """The outline file as sent: its content version, raw and gzipped bytes."""
+
+    version: str
+    raw: bytes
+    gzipped: bytes
+
+
+def current_outlines() -> Outlines:
+    """The committed outline file, read and compressed once per version."""
+    path = Path(current_app.static_folder) / OUTLINES_FILE
+    stat = path.stat()
+    return _read_outlines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _read_outlines(path: Path, mtime_ns: int, size: int) -> Outlines:
+    """The file's bytes and version; mtime and size key the cache, so a
+    regenerated file is read again."""
+    raw = path.read_bytes()
+    version = hashlib.sha256(raw).hexdigest()[:12]
+    return Outlines(version, raw, gzip.compress(raw, compresslevel=9, mtime=0))

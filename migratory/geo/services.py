@@ -154,13 +154,14 @@ def map_config(parts: MapParts, *, fixed: dict | None = None) -> dict:
 
     `fixed` filters (e.g. one country) apply whatever the page's form says.
     """
+    from migratory.geo.outlines import current_outlines
     from migratory.inventory.queries import all_countries
     from migratory.inventory.vocab import CATEGORIES
 
     return {
         "names": parts.names,
         "geojson": url_for("api.institutions_geojson"),
-        "outlines": url_for("static", filename="geo/unece-countries.geojson"),
+        "outlines": url_for("geo.outlines", version=current_outlines().version),
         "presets": {slug: list(map(list, box)) for slug, box in PRESET_BOUNDS.items()},
         "detailUrl": url_for("inventory.detail", slug="SLUG"),
         "listUrl": url_for("inventory.institution_list"),

@@ -1,18 +1,11 @@
 """The map page, the outline background, and the map libraries from packages."""
 
-import gzip
-import hashlib
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -21,6 +14,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
+from migratory.geo.outlines import current_outlines
 from migratory.geo.services import browsing_map, map_config, map_tiles
 from migratory.inventory import queries
 from migratory.inventory.schemas import parse_filters
@@ -40,7 +34,6 @@ PRESETS = (
     ("eu-efta", _l("EU/EFTA")),
     ("north-america", _l("North America")),
 )
-OUTLINES_FILE = "geo/unece-countries.geojson"
 A_YEAR = 365 * 24 * 3600
 
 
@@ -68,31 +61,6 @@ def vendor(package: str, filename: str):
     if package not in VENDOR_DIRS:
         abort(404)
     return send_from_directory(VENDOR_DIRS[package], filename, max_age=86400)
-
-
-@dataclass(frozen=True)
-class Outlines:
-    """The outline file as sent: its content version, raw and gzipped bytes."""
-
-    version: str
-    raw: bytes
-    gzipped: bytes
-
-
-def current_outlines() -> Outlines:
-    """The committed outline file, read and compressed once per version."""
-    path = Path(current_app.static_folder) / OUTLINES_FILE
-    stat = path.stat()
-    return _read_outlines(path, stat.st_mtime_ns, stat.st_size)
-
-
-@cache
-def _read_outlines(path: Path, mtime_ns: int, size: int) -> Outlines:
-    """The file's bytes and version; mtime and size key the cache, so a
-    regenerated file is read again."""
-    raw = path.read_bytes()
-    version = hashlib.sha256(raw).hexdigest()[:12]
-    return Outlines(version, raw, gzip.compress(raw, compresslevel=9, mtime=0))
 
 
 @bp.app_template_global()

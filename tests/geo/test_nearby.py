@@ -146,6 +146,12 @@ def test_list_page_explains_an_unknown_place(placed, client):
     assert "Tashkent Office" in text  # the other filters still list everything
 
 
+def test_unknown_place_is_explained_in_the_readers_language(placed, client):
+    text = client.get("/institutions?near=Nowhereville&lang=ru").get_data(as_text=True)
+
+    assert "Город «Nowhereville» в странах справочника не найден" in text
+
+
 @pytest.mark.parametrize("radius", ["0", "-5", "abc", "99999"])
 def test_bad_radius_is_ignored_with_a_message(placed, client, radius):
     response = client.get(f"/institutions?near=Almaty&radius_km={radius}")
