@@ -207,7 +207,7 @@ def geo_fill(refine):
 
     Uses the configured GEOCODER, committing every 100 institutions.
     """
-    from migratory.inventory.services import fill_coordinates
+    from migratory.geo.backfill import fill_coordinates
 
     if refine and current_app.config["GEOCODER"] == "gazetteer":
         raise click.UsageError("--refine needs GEOCODER=nominatim.")

@@ -1,23 +1,19 @@
 """Inventory services: the only code that writes institutions."""
 
-import dataclasses
 import logging
 from types import SimpleNamespace
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select
 
 from migratory.core.changes import mark_changed
 from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.core.text import normalize_name, unique_slug, website_key
 from migratory.extensions import db
-from migratory.geo.geocoding import finer
 from migratory.geo.services import (
     COORDINATE_FIELDS,
     LOCATION_FIELDS,
-    locate,
     place,
     placement,
 )
@@ -313,88 +309,3 @@ def get_institution(slug: str, *, published_only: bool = False) -> Institution:
     if institution is None:
         raise NotFound("No such institution.")
     return institution
-
-
-FILL_BATCH = 100  # institutions geocoded per commit
-
-
-@dataclasses.dataclass
-class FillReport:
-    """What a backfill did; `unplaced` lists (slug, city, country code)."""
-
-    placed: int = 0
-    refined: int = 0
-    unplaced: list[tuple[str, str | None, str]] = dataclasses.field(
-        default_factory=list
-    )
-
-
-def fill_coordinates(
-    geocoder=None,
-    *,
-    refine: bool = False,
-    progress=None,
-    batch_size: int = FILL_BATCH,
-) -> FillReport:
-    """Geocode every institution without coordinates and, with `refine`, move
-    those the gazetteer placed at their city to the geocoder's finer place.
-
-    `geocoder` is a geopy geocoder (the offline gazetteer if None). Commits
-    every `batch_size` institutions, so an interrupted run keeps its progress.
-    """
-    wanted = Institution.latitude.is_(None)
-    if refine:
-        wanted = or_(wanted, Institution.geo_source == "gazetteer")
-    ids = list(
-        db.session.scalars(
-            select(Institution.id).where(wanted).order_by(Institution.id)
-        )
-    )
-    report = FillReport()
-    for start in range(0, len(ids), batch_size):
-        batch = select(Institution).where(
-            Institution.id.in_(ids[start : start + batch_size])
-        )
-        batch = batch.options(
-            selectinload(Institution.names), selectinload(Institution.topic_links)
-        )
-        for institution in db.session.scalars(batch.order_by(Institution.id)):
-            _fill_one(institution, geocoder, report)
-            if progress:
-                progress(1, len(ids))
-        db.session.commit()
-    logger.info(
-        "Geocoded %d institutions, refined %d; %d not placed",
-        report.placed,
-        report.refined,
-        len(report.unplaced),
-    )
-    return report
-
-
-def _fill_one(institution: Institution, geocoder, report: FillReport) -> None:
-    """Place (or refine) one institution, with a revision if it moved."""
-    missing = institution.latitude is None
-    found = locate({f: getattr(institution, f) for f in LOCATION_FIELDS}, geocoder)
-    if found is None:
-        if missing:
-            report.unplaced.append(
-                (institution.slug, institution.city, institution.country_code)
-            )
-        return
-    if not missing and (
-        finer(institution.geo_precision or "city", found.precision)
-        or (found.latitude, found.longitude, found.source)
-        == (institution.latitude, institution.longitude, institution.geo_source)
-    ):
-        return  # no better than where it is now
-    with db.session.no_autoflush:
-        institution.latitude, institution.longitude = found.latitude, found.longitude
-        institution.geo_source = found.source
-        institution.geo_precision = found.precision
-        institution.updated = utcnow()
-        _record_revision(institution, institution.version + 1, "geocoder", None)
-    if missing:
-        report.placed += 1
-    else:
-        report.refined += 1
