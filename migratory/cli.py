@@ -294,4 +294,11 @@ def reminders_send():
 
     # The links in the mail need the site's address, which a command lacks.
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        click.echo(f"Sent {send_reminders()} digests.")
+        report = send_reminders()
+    if report.failed:
+        raise click.ClickException(
+            f"Sent {report.sent} digests; {len(report.failed)} failed: "
+            + ", ".join(report.failed)
+            + "."
+        )
+    click.echo(f"Sent {report.sent} digests.")

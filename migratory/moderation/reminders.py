@@ -1,9 +1,9 @@
 """Digests of stale entries for focal points (`flask reminders send`, daily)."""
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
-import click
 from flask import current_app, url_for
 from sqlalchemy import select
 
@@ -17,17 +17,21 @@ from migratory.moderation.upkeep import confirm_token
 logger = logging.getLogger(__name__)
 
 
-class RemindersFailed(click.ClickException):
-    """Some digests could not be sent; `flask reminders send` exits with 1."""
+@dataclasses.dataclass
+class ReminderReport:
+    """Digests sent, and the addresses whose digest could not be sent."""
+
+    sent: int = 0
+    failed: list[str] = dataclasses.field(default_factory=list)
 
 
-def send_reminders() -> int:
-    """E-mail each focal point due a digest of their stale entries; return the count.
+def send_reminders() -> ReminderReport:
+    """E-mail each focal point due a digest of their stale entries.
 
     A recipient whose mail fails is logged and left for the next run, and the
-    others still get theirs; RemindersFailed then reports the failures.
+    others still get theirs; the report names the failures.
     """
-    sent, failed = 0, []
+    report = ReminderReport()
     now = utcnow()
     focal_points = db.session.scalars(
         select(User)
@@ -42,18 +46,14 @@ def send_reminders() -> int:
             send_mail(user.email, "Entries to check", _digest(user, stale))
         except OSError:  # smtplib's errors included
             logger.exception("Reminder digest to %s failed", user.email)
-            failed.append(user.email)
+            report.failed.append(user.email)
             continue
         user.last_reminded = now
         user.reminded_institution_ids = sorted(i.id for i in stale)
         db.session.commit()  # one by one: a later failure keeps this record
-        sent += 1
-    logger.info("Sent %d reminder digests, %d failed", sent, len(failed))
-    if failed:
-        raise RemindersFailed(
-            f"Sent {sent} digests; {len(failed)} failed: {', '.join(failed)}."
-        )
-    return sent
+        report.sent += 1
+    logger.info("Sent %d reminder digests, %d failed", report.sent, len(report.failed))
+    return report
 
 
 def _due(user: User, stale, now: datetime) -> bool:
