@@ -253,6 +253,12 @@ MATRIX = [
     ),  # fmt: skip
     (
         "POST",
+        "/auth/verify/<token>",
+        "/auth/verify/forged",
+        dict.fromkeys(VISITORS, "bad-link"),
+    ),  # fmt: skip
+    (
+        "POST",
         "/auth/invitation/<token>",
         "/auth/invitation/forged",
         dict.fromkeys(VISITORS, "bad-link"),

@@ -94,16 +94,25 @@ def send_verification(user: User) -> None:
     send_mail(
         user.email,
         "Confirm your e-mail address",
-        f"Welcome to migratory. Confirm your address within 3 days:\n\n{link}\n",
+        "Welcome to migratory. To confirm your address, open this link within "
+        f"3 days and press the button on the page:\n\n{link}\n\n"
+        "If you did not register, ignore this message: nothing happens unless "
+        "the button is pressed.\n",
     )
 
 
-def verify_email(token: str) -> User:
-    """Mark the address of a valid verification link as confirmed."""
+def verification_user(token: str) -> User:
+    """The account a verification link was made for; ValidationFailed if invalid."""
     payload = read_token("verify", token)
     user = db.session.get(User, payload.get("u"))
     if user is None or user.email != payload.get("e"):
         raise ValidationFailed("This link is not valid.")
+    return user
+
+
+def verify_email(token: str) -> User:
+    """Mark the address of a valid verification link as confirmed."""
+    user = verification_user(token)
     if user.email_verified is None:
         user.email_verified = utcnow()
         db.session.commit()

@@ -47,11 +47,23 @@ def _login_account() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """A local path to go to after signing in; never another site."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
-        return target
-    return url_for("auth.profile")
+    """A local path to go to after signing in; never another site.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would be
+    "//evil.example", another host: such targets, and control characters, are
+    refused.
+    """
+    target = target or ""
+    parts = urlsplit(target)
+    local = (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 32 or ord(c) == 127 for c in target)
+        and not parts.scheme
+        and not parts.netloc
+    )
+    return target if local else url_for("auth.profile")
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -124,12 +136,17 @@ def register():
     return render_template("accounts/register.html", form=form), status
 
 
-@bp.get("/auth/verify/<token>")
+@bp.route("/auth/verify/<token>", methods=["GET", "POST"])
 def verify(token: str):
-    """Confirm an e-mail address from the link we sent."""
-    services.verify_email(token)
-    flash(_("Your address is confirmed. You can sign in."), "success")
-    return redirect(url_for("auth.login"))
+    """Confirm an e-mail address from the link we sent, with a button: opening
+    the link (as mail scanners do) confirms nothing."""
+    user = services.verification_user(token)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.verify_email(token)
+        flash(_("Your address is confirmed. You can sign in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("accounts/verify.html", form=form, email=user.email)
 
 
 @bp.route("/auth/forgot", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """GeoJSON of institutions for maps and the API."""
 
 from migratory.extensions import db
-from migratory.geo.nearby import DEFAULT_RADIUS_KM, institutions_near, resolve_place
+from migratory.geo.nearby import DEFAULT_RADIUS_KM, distances_near, resolve_place
 from migratory.inventory.models import Institution
 from migratory.inventory.queries import filtered_select
 from migratory.search.querying import has_search_words
@@ -21,8 +21,8 @@ def institution_features(filters: dict) -> dict:
         ids = matching_ids(filters["q"], filters)
     if filters.get("near"):
         radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
-        near = institutions_near(resolve_place(filters["near"]), radius, filters, ids)
-        ids = [institution.id for institution, _ in near]
+        near = distances_near(resolve_place(filters["near"]), radius, filters, ids)
+        ids = [ident for ident, _ in near]
     if ids is not None:
         query = query.where(Institution.id.in_(ids))
     rows = db.session.execute(

@@ -150,8 +150,7 @@ def confirm(slug: str):
 @bp.route("/institutions/<slug>/confirm/<token>", methods=["GET", "POST"])
 def confirm_link(slug: str, token: str):
     """Confirm from a reminder's link, without signing in."""
-    institution = get_institution(slug)
-    upkeep.check_confirm_token(token, institution)
+    institution = upkeep.check_confirm_token(token, slug)[1]
     form = ActionForm()
     if form.validate_on_submit():
         upkeep.confirm_by_token(token, slug)

@@ -51,22 +51,28 @@ def confirm_token(user, institution: Institution) -> str:
     return make_token("confirm", {"u": user.id, "i": institution.id})
 
 
-def check_confirm_token(token: str, institution: Institution):
-    """The user a reminder's confirm link was made for; refused if invalid."""
+def check_confirm_token(token: str, slug: str) -> tuple:
+    """(user, institution) a reminder's confirm link was made for.
+
+    The link is checked before the entry is looked up, so that a forged link
+    tells nothing about which entries exist.
+    """
     from migratory.accounts.models import User
 
     payload = read_token("confirm", token)
     user = db.session.get(User, payload.get("u"))
-    if payload.get("i") != institution.id or user is None or not user.active:
+    institution = db.session.get(Institution, payload.get("i"))
+    if institution is None or institution.slug != slug:
+        raise ValidationFailed("This link is not valid.")
+    if user is None or not user.active:
         raise ValidationFailed("This link is not valid.")
     require_direct_edit(user, institution)
-    return user
+    return user, institution
 
 
 def confirm_by_token(token: str, slug: str) -> Institution:
     """Confirm an entry from a reminder's link (no sign-in needed)."""
-    institution = get_institution(slug)
-    user = check_confirm_token(token, institution)
+    user, institution = check_confirm_token(token, slug)
     _verified(institution, user.id)
     db.session.commit()
     return institution

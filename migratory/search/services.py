@@ -149,7 +149,8 @@ def _hits(
         i.id: i
         for i in db.session.scalars(
             select(Institution)
-            .where(Institution.id.in_(ids))
+            # The index may lag behind an archiving: the database decides.
+            .where(Institution.id.in_(ids), Institution.status == "published")
             .options(
                 selectinload(Institution.names), selectinload(Institution.topic_links)
             )
@@ -157,7 +158,7 @@ def _hits(
     }
     hits = []
     for ident, score in zip(ids, scores, strict=True):
-        if ident in found:  # an entry deleted since it was indexed is skipped
+        if ident in found:  # an entry unpublished since it was indexed is skipped
             institution = found[ident]
             snippet = make_snippet(institution.summary, query_terms)
             hits.append(SearchHit(institution, score, snippet))
@@ -205,7 +206,11 @@ def suggest_institutions(prefix: str, limit: int = 10) -> list[Institution]:
     ids = get_backend().suggest(" ".join(words), limit=limit)
     found = {
         i.id: i
-        for i in db.session.scalars(select(Institution).where(Institution.id.in_(ids)))
+        for i in db.session.scalars(
+            select(Institution).where(
+                Institution.id.in_(ids), Institution.status == "published"
+            )
+        )
     }
     return [found[i] for i in ids if i in found]
 

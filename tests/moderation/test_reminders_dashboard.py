@@ -262,6 +262,28 @@ def tampered(link: str) -> str:
     return f"{head}.{first}{signature[1:]}"
 
 
+def test_confirm_link_for_another_entry_is_refused(
+    app, client, runner, focal, stale, mailbox, make_institution
+):
+    other = make_institution(name="Another Office", website=None)
+    send_reminders(runner)
+    token = mailbox.last_link(FOCAL, "/confirm/").rsplit("/", 1)[1]
+
+    response = client.get(f"/institutions/{other}/confirm/{token}")
+
+    assert response.status_code == 422
+    assert "not valid" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slug", ["{stale}", "no-such-entry"])
+def test_forged_confirm_link_tells_nothing_about_which_entries_exist(
+    client, stale, slug
+):
+    response = client.get(f"/institutions/{slug.format(stale=stale)}/confirm/forged")
+
+    assert response.status_code == 422
+
+
 def test_tampered_confirm_link_is_refused(app, client, runner, focal, stale, mailbox):
     send_reminders(runner)
     link = mailbox.last_link(FOCAL, "/confirm/")

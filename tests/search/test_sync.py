@@ -38,3 +38,30 @@ def test_without_index_on_commit_check_catches_up(search_ctx, tmp_path):
     assert get_backend().count() == 0
     assert len(check_index().missing) == 2
     assert search_institutions("observatory", {}).total == 1
+
+
+def test_an_index_behind_an_archiving_never_shows_the_archived_entry(
+    search_ctx, tmp_path
+):
+    """If the index missed an archiving (a failed update), the database decides."""
+    from sqlalchemy import update
+
+    from migratory.extensions import db
+    from migratory.inventory.models import Institution
+    from migratory.search.services import suggest_institutions
+
+    _import(tmp_path, CSV)
+    # Archived behind the index's back, as if its update had failed.
+    db.session.execute(
+        update(Institution)
+        .where(Institution.name == "Baku Remittance Monitor")
+        .values(status="archived")
+    )
+    db.session.commit()
+    assert get_backend().count() == 2
+
+    assert [h.institution.name for h in search_institutions("baku", {}).hits] == []
+    assert [i.name for i in suggest_institutions("bak")] == []
+    assert [i.name for i in suggest_institutions("alm")] == [
+        "Almaty Labour Observatory"
+    ]

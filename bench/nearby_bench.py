@@ -1,0 +1,122 @@
+"""What is near: one page of `near=` results, against geodesic on every row.
+
+For each size: a fresh SQLite database from the migrations, the real seed plus
+N generated synthetic institutions; then, in one process, the first page (20)
+of institutions near Vienna at 200 km and at 5,000 km (the largest radius
+allowed), against the naive way (every candidate of the bounding box loaded
+as an object and measured with geopy's geodesic), median of 5, same run.
+
+    .venv/bin/python bench/nearby_bench.py [--sizes 20000 100000]
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import FLASK, ROOT, environment, prepare_database, save  # noqa: E402
+
+RADII = (200, 5000)
+
+
+def naive_page(place, radius_km: float, per_page: int) -> int:
+    """Every candidate as an object, a geodesic distance each, then the page."""
+    from geopy.distance import geodesic
+
+    from migratory.extensions import db
+    from migratory.geo.nearby import _bounding_box
+    from migratory.inventory.queries import filtered_select
+
+    origin = (place.latitude, place.longitude)
+    found = []
+    query = filtered_select({}).where(*_bounding_box(place, radius_km))
+    for institution in db.session.scalars(query):
+        km = geodesic(origin, (institution.latitude, institution.longitude)).km
+        if km <= radius_km:
+            found.append((km, institution.name_key, institution))
+    found.sort(key=lambda item: item[:2])
+    return len(found[:per_page])
+
+
+def median_seconds(function, repeat: int = 5) -> float:
+    from migratory.extensions import db
+
+    seconds = []
+    for _ in range(repeat):
+        db.session.expunge_all()
+        start = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - start)
+    return round(statistics.median(seconds), 4)
+
+
+def measure() -> dict:
+    """Run inside a child whose environment points at the prepared database."""
+    from migratory import create_app
+    from migratory.geo.nearby import nearby_page, resolve_place
+
+    app = create_app()
+    results = {}
+    with app.test_request_context():
+        place = resolve_place("Vienna")
+        for radius in RADII:
+            page = nearby_page(place, radius, {}, page=1, per_page=20)
+            ours = median_seconds(
+                lambda r=radius: nearby_page(place, r, {}, page=1, per_page=20)
+            )
+            naive = median_seconds(lambda r=radius: naive_page(place, r, 20))
+            results[f"{radius}_km"] = {
+                "within": page.total,
+                "ours_s": ours,
+                "naive_s": naive,
+                "ratio": round(naive / max(ours, 1e-4), 1),
+            }
+    return results
+
+
+def run_size(size: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="migratory-near-") as folder:
+        env = environment(Path(folder))
+        env["SEARCH_INDEX_ON_COMMIT"] = "0"
+        prepare_database(env)
+        subprocess.run(
+            FLASK + ["seed", "synthetic", "--count", str(size)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20000, 100000])
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure()))
+        return
+    results = {"date": time.strftime("%Y-%m-%d"), "sizes": {}}
+    for size in args.sizes:
+        results["sizes"][str(size)] = run_size(size)
+        print(size, json.dumps(results["sizes"][str(size)]), flush=True)
+    print(f"saved {save('nearby', results)}")
+
+
+if __name__ == "__main__":
+    main()
