@@ -79,6 +79,8 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     MAIL_REQUEST_LIMIT = "5 per hour"  # registrations and reset requests
+    # Downloads of whole filtered sets, per address: each builds a file.
+    EXPORT_LIMIT_RATE = os.environ.get("EXPORT_LIMIT_RATE", "30 per minute")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
+from migratory.extensions import limiter
 from migratory.geo.nearby import DEFAULT_RADIUS_KM, find_nearby
 from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
@@ -133,6 +134,7 @@ def filter_query(filters: dict, *, near: bool = True) -> str:
 
 
 @bp.get("/institutions/export.<fmt>")
+@limiter.limit(lambda: current_app.config["EXPORT_LIMIT_RATE"])
 def institution_export(fmt: str):
     """Download the institutions of the current filter."""
     if fmt not in EXPORT_FORMATS:
