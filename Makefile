@@ -52,8 +52,12 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev translations
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/map_bench.py
+	$(BIN)/python bench/nearby_bench.py
+	$(BIN)/python bench/dashboard_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
