@@ -54,3 +54,54 @@ def save(name: str, results: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def measure_on_synthetic(script: str, size: int) -> dict:
+    """Run `script --measure` in a child process on a fresh SQLite database
+    holding the real seed plus `size` synthetic institutions; its last output
+    line is JSON, returned as a dict."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="migratory-bench-") as folder:
+        env = environment(Path(folder))
+        env["SEARCH_INDEX_ON_COMMIT"] = "0"
+        prepare_database(env)
+        subprocess.run(
+            FLASK + ["seed", "synthetic", "--count", str(size)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        child = subprocess.run(
+            [sys.executable, script, "--measure"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def sized_main(doc: str, name: str, default_sizes: list[int], measure, finish=None):
+    """Command line of a benchmark measured per size in a child process:
+    `--sizes`, and the hidden `--measure` the child runs."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=default_sizes)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure()))
+        return
+    script = sys.argv[0]
+    results = {"date": time.strftime("%Y-%m-%d"), "sizes": {}}
+    for size in args.sizes:
+        result = measure_on_synthetic(script, size)
+        if finish:
+            finish(result)
+        results["sizes"][str(size)] = result
+        print(size, json.dumps(result), flush=True)
+    print(f"saved {save(name, results)}")

@@ -11,12 +11,8 @@ countries in one matrix, on every load), measured in the same run.
     .venv/bin/python bench/dashboard_bench.py [--sizes 2000 20000]
 """
 
-import argparse
-import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections import defaultdict
@@ -24,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import FLASK, ROOT, environment, prepare_database, save  # noqa: E402
+from bench.common import sized_main  # noqa: E402
 
 
 def naive_duplicates(limit: int) -> int:
@@ -116,47 +112,16 @@ def measure() -> dict:
         }
 
 
-def run_size(size: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="migratory-dash-") as folder:
-        env = environment(Path(folder))
-        env["SEARCH_INDEX_ON_COMMIT"] = "0"
-        prepare_database(env)
-        subprocess.run(
-            FLASK + ["seed", "synthetic", "--count", str(size)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        child = subprocess.run(
-            [sys.executable, __file__, "--measure"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    result = json.loads(child.stdout.strip().splitlines()[-1])
+def add_ratios(result: dict) -> None:
+    """Naive time over ours, for each case."""
     naive = result["naive_duplicates"]["median_s"]
     for case in ("first_load", "unchanged", "after_one_edit"):
         ours = max(result[f"duplicates_{case}"]["median_s"], 0.0005)
         result[f"ratio_naive_over_{case}"] = round(naive / ours, 1)
-    return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure()))
-        return
-    results = {"date": time.strftime("%Y-%m-%d"), "sizes": {}}
-    for size in args.sizes:
-        results["sizes"][str(size)] = run_size(size)
-        print(size, json.dumps(results["sizes"][str(size)]), flush=True)
-    print(f"saved {save('dashboard', results)}")
+    sized_main(__doc__, "dashboard", [2000, 20000], measure, add_ratios)
 
 
 if __name__ == "__main__":

@@ -9,18 +9,14 @@ as an object and measured with geopy's geodesic), median of 5, same run.
     .venv/bin/python bench/nearby_bench.py [--sizes 20000 100000]
 """
 
-import argparse
-import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import FLASK, ROOT, environment, prepare_database, save  # noqa: E402
+from bench.common import sized_main  # noqa: E402
 
 RADII = (200, 5000)
 
@@ -80,42 +76,8 @@ def measure() -> dict:
     return results
 
 
-def run_size(size: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix="migratory-near-") as folder:
-        env = environment(Path(folder))
-        env["SEARCH_INDEX_ON_COMMIT"] = "0"
-        prepare_database(env)
-        subprocess.run(
-            FLASK + ["seed", "synthetic", "--count", str(size)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        child = subprocess.run(
-            [sys.executable, __file__, "--measure"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    return json.loads(child.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20000, 100000])
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure()))
-        return
-    results = {"date": time.strftime("%Y-%m-%d"), "sizes": {}}
-    for size in args.sizes:
-        results["sizes"][str(size)] = run_size(size)
-        print(size, json.dumps(results["sizes"][str(size)]), flush=True)
-    print(f"saved {save('nearby', results)}")
+    sized_main(__doc__, "nearby", [20000, 100000], measure)
 
 
 if __name__ == "__main__":

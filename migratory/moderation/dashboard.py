@@ -144,6 +144,7 @@ DUPLICATE_BLOCK = 1000
 # Best name pairs kept per country; dismissed pairs are filtered out after.
 PAIRS_PER_COUNTRY = 500
 CACHE_KEY = "migratory.duplicate_names"
+PARALLEL_FROM = 1000  # names in a country from which rapidfuzz uses every core
 
 
 def likely_duplicates(limit: int = 100) -> list[DuplicatePair]:
@@ -187,21 +188,33 @@ def _name_pairs() -> list[tuple[int, int, int]]:
     }
     for code in set(cache) - set(prints):
         del cache[code]
-    for code, fingerprint in prints.items():
-        if code not in cache or cache[code][0] != fingerprint:
-            cache[code] = (fingerprint, _similar_names(code))
+    stale = [
+        code for code, print_ in prints.items() if cache.get(code, [None])[0] != print_
+    ]
+    for code, rows in _names_of(stale).items():
+        cache[code] = (prints[code], _similar_names(rows))
     return [pair for code in prints for pair in cache[code][1]]
 
 
-def _similar_names(country_code: str) -> list[tuple[int, int, int]]:
-    """The best pairs of similar names among one country's published entries."""
+def _names_of(countries: list[str]) -> dict[str, list]:
+    """(id, name key) of the published entries of these countries, in one query."""
+    if not countries:
+        return {}
     rows = db.session.execute(
-        select(Institution.id, Institution.name_key)
+        select(Institution.country_code, Institution.id, Institution.name_key)
         .where(Institution.status == "published")
-        .where(Institution.country_code == country_code)
+        .where(Institution.country_code.in_(countries))
         .order_by(Institution.id)
-    ).all()
-    ids, keys = [r.id for r in rows], [r.name_key for r in rows]
+    )
+    grouped: dict[str, list] = {code: [] for code in countries}
+    for code, ident, name_key in rows:
+        grouped[code].append((ident, name_key))
+    return grouped
+
+
+def _similar_names(rows: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
+    """The best pairs of similar names among one country's published entries."""
+    ids, keys = [r[0] for r in rows], [r[1] for r in rows]
     pairs = []
     for start in range(0, len(keys), DUPLICATE_BLOCK):
         block = cdist(
@@ -209,7 +222,8 @@ def _similar_names(country_code: str) -> list[tuple[int, int, int]]:
             keys,
             scorer=fuzz.token_sort_ratio,
             score_cutoff=NAME_SIMILARITY,
-            workers=-1,
+            # Threads pay off only on large matrices; small ones run inline.
+            workers=-1 if len(keys) > PARALLEL_FROM else 1,
         )
         for a, b in zip(*block.nonzero(), strict=True):
             if start + a < b:
