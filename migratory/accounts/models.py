@@ -62,7 +62,8 @@ class User(UserMixin, TimestampMixin, Base):
         JSON, default=list, server_default="[]"
     )
 
-    country: Mapped[Country | None] = relationship()
+    # Joined: display_name (role and country) is shown on every page.
+    country: Mapped[Country | None] = relationship(lazy="joined")
     institutions: Mapped[list[Institution]] = relationship(
         secondary=focal_point_institutions, order_by=Institution.name_key
     )

@@ -80,12 +80,8 @@ def _fill_one(institution: Institution, geocoder, report: FillReport) -> None:
                 (institution.slug, institution.city, institution.country_code)
             )
         return
-    if not missing and (
-        finer(institution.geo_precision or "city", found.precision)
-        or (found.latitude, found.longitude, found.source)
-        == (institution.latitude, institution.longitude, institution.geo_source)
-    ):
-        return  # no better than where it is now
+    if not missing and not finer(found.precision, institution.geo_precision or "city"):
+        return  # refining keeps only a strictly finer place
     change_institution(
         institution,
         {

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from geopy.distance import geodesic
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from migratory.core.errors import ValidationFailed
 from migratory.extensions import db
@@ -131,15 +132,32 @@ def distances_near(
     return [(ident, distance) for distance, _key, ident in found]
 
 
-def _with_distances(place: Place, near: list[tuple[int, float]]) -> list:
-    """The institutions of `near`, in its order, with geodesic distances."""
-    wanted = [ident for ident, _ in near]
+def institutions_by_ids(wanted: list[int]) -> list[Institution]:
+    """These institutions in this order, names and topics loaded with them."""
     loaded = {
         i.id: i
         for i in db.session.scalars(
-            select(Institution).where(Institution.id.in_(wanted))
+            select(Institution)
+            .where(Institution.id.in_(wanted))
+            .options(
+                selectinload(Institution.names), selectinload(Institution.topic_links)
+            )
         )
     }
+    return [loaded[ident] for ident in wanted if ident in loaded]
+
+
+def institutions_for_export(filters: dict, limit: int) -> list[Institution]:
+    """The institutions of a `near` filter, nearest first, for a download."""
+    place, radius, ids = _near_search(filters)
+    near = distances_near(place, radius, filters, ids)[:limit]
+    return institutions_by_ids([ident for ident, _km in near])
+
+
+def _with_distances(place: Place, near: list[tuple[int, float]]) -> list:
+    """The institutions of `near`, in its order, with geodesic distances."""
+    loaded = {i.id: i for i in institutions_by_ids([ident for ident, _km in near])}
+    wanted = [ident for ident, _km in near]
     origin = (place.latitude, place.longitude)
     return [
         (
@@ -197,9 +215,14 @@ def nearby_page(
 
 def find_nearby(filters: dict, *, page: int, per_page: int) -> NearbyPage:
     """The list filters' `near` search: place resolved, words (`q`) applied."""
+    place, radius, ids = _near_search(filters)
+    return nearby_page(place, radius, filters, page=page, per_page=per_page, ids=ids)
+
+
+def _near_search(filters: dict) -> tuple[Place, float, list[int] | None]:
+    """The place, radius and (with words in `q`) matching ids of a `near` filter."""
     place = resolve_place(filters["near"])
     ids = None
     if has_search_words(filters.get("q")):
         ids = matching_ids(filters["q"], filters)
-    radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
-    return nearby_page(place, radius, filters, page=page, per_page=per_page, ids=ids)
+    return place, filters.get("radius_km") or DEFAULT_RADIUS_KM, ids

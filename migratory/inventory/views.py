@@ -18,7 +18,11 @@ from flask_login import current_user
 from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
 from migratory.extensions import limiter
-from migratory.geo.nearby import DEFAULT_RADIUS_KM, find_nearby
+from migratory.geo.nearby import (
+    DEFAULT_RADIUS_KM,
+    find_nearby,
+    institutions_for_export,
+)
 from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
 from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
@@ -141,8 +145,7 @@ def institution_export(fmt: str):
         abort(404)
     filters, _ = parse_filters(request.args)
     if filters.get("near"):
-        found = find_nearby(filters, page=1, per_page=EXPORT_LIMIT).items
-        institutions = [institution for institution, _ in found]
+        institutions = institutions_for_export(filters, EXPORT_LIMIT)
     else:
         institutions = institutions_found(filters)
     body = export_institutions(institutions, fmt)

@@ -161,11 +161,12 @@ def likely_duplicates(limit: int = 100) -> list[DuplicatePair]:
             select(DismissedDuplicate.first_id, DismissedDuplicate.second_id)
         ).all()
     )
+    # Best first; equal scores by id, so that the same pairs are shown each time.
     found = sorted(
         (item for item in scores.items() if item[0] not in dismissed),
-        key=lambda item: -item[1][1],
+        key=lambda item: (-item[1][1], item[0]),
     )
-    return _load_pairs(found[: limit * 2], limit)
+    return _load_pairs(found[:limit])
 
 
 def _name_pairs() -> list[tuple[int, int, int]]:
@@ -187,7 +188,7 @@ def _name_pairs() -> list[tuple[int, int, int]]:
         )
     }
     for code in set(cache) - set(prints):
-        del cache[code]
+        cache.pop(code, None)  # another request may have dropped it already
     stale = [
         code for code, print_ in prints.items() if cache.get(code, [None])[0] != print_
     ]
@@ -231,8 +232,8 @@ def _similar_names(rows: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
     return heapq.nlargest(PAIRS_PER_COUNTRY, pairs, key=lambda pair: pair[2])
 
 
-def _load_pairs(found: list, limit: int) -> list[DuplicatePair]:
-    """The top pairs as entries, best first, then by name."""
+def _load_pairs(found: list) -> list[DuplicatePair]:
+    """These pairs as entries, best first, then by name."""
     ids = {ident for (pair, _) in found for ident in pair}
     entries = {
         i.id: i
@@ -243,7 +244,7 @@ def _load_pairs(found: list, limit: int) -> list[DuplicatePair]:
         for (a, b), (reason, score) in found
     ]
     pairs.sort(key=lambda p: (-p.score, p.first.name_key))
-    return pairs[:limit]
+    return pairs
 
 
 def _same_hosts(scores: dict) -> None:

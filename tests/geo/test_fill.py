@@ -103,6 +103,19 @@ def test_refine_keeps_the_city_when_nominatim_knows_less(ctx):
     assert (kept.latitude, kept.longitude, kept.geo_source) == (*point, "gazetteer")
 
 
+def test_refine_leaves_a_city_point_for_another_city_point(ctx):
+    """Nominatim's city is no finer than the gazetteer's: no new revision."""
+    institution = create_institution(institution_payload(latitude=None, longitude=None))
+    point, version = (institution.latitude, institution.longitude), institution.version
+    same_precision = FakeNominatim({"Almaty": (43.25, 76.95, 16)})
+
+    report = fill_coordinates(same_precision, refine=True)
+
+    assert (report.placed, report.refined) == (0, 0)
+    kept = db.session.get(Institution, institution.id)
+    assert (kept.latitude, kept.longitude, kept.version) == (*point, version)
+
+
 def test_refine_needs_nominatim(runner):
     result = runner.invoke(args=["geo", "fill", "--refine"])
     assert result.exit_code == 2
