@@ -16,17 +16,16 @@ from migratory.accounts.services import require_secretariat
 from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.extensions import db
-from migratory.inventory.history import FieldChange, diff_states, same_value
-from migratory.inventory.models import Institution, InstitutionRevision
+from migratory.inventory.models import Institution
 from migratory.inventory.services import (
     change_institution,
     create_institution,
     get_institution,
-    institution_state,
     validate_institution,
 )
 from migratory.moderation.audit import record_action
 from migratory.moderation.models import Proposal
+from migratory.moderation.review import review_proposal
 
 logger = logging.getLogger(__name__)
 # Only the secretariat changes these, never through a form of anyone else.
@@ -162,69 +161,6 @@ def get_proposal(ident: int) -> Proposal:
     return proposal
 
 
-def _as_state(data: dict) -> dict:
-    """Validated input keyed as saved states are (``country``, not the code)."""
-    return {("country" if k == "country_code" else k): v for k, v in data.items()}
-
-
-def _base_state(proposal: Proposal) -> dict:
-    """The entry as it was when the proposal was made (its revision then)."""
-    current = institution_state(proposal.institution)
-    if proposal.base_version is None:
-        return current
-    data = db.session.scalar(
-        select(InstitutionRevision.data).where(
-            InstitutionRevision.institution_id == proposal.institution_id,
-            InstitutionRevision.number == proposal.base_version,
-        )
-    )
-    return data if data is not None else current
-
-
-def proposer_changes(proposal: Proposal) -> dict:
-    """The validated fields the proposer changed from the entry they saw.
-
-    A change proposal carries the whole form; only what differs from the
-    entry at the time is theirs, so edits made meanwhile by others are kept.
-    """
-    data = validate_institution(proposal.data)
-    if proposal.institution is None:
-        return data
-    base = _base_state(proposal)
-    return {
-        key: value
-        for key, value in data.items()
-        if not same_value(value, base.get("country" if key == "country_code" else key))
-    }
-
-
-def conflicting_fields(proposal: Proposal) -> list[str]:
-    """Fields that both the proposer and someone after them changed, differently."""
-    if proposal.kind != "change" or proposal.institution is None:
-        return []
-    current, base = institution_state(proposal.institution), _base_state(proposal)
-    return sorted(
-        field
-        for field, value in _as_state(proposer_changes(proposal)).items()
-        if not same_value(current.get(field), base.get(field))
-        and not same_value(current.get(field), value)
-    )
-
-
-def proposed_state(proposal: Proposal) -> dict:
-    """The state the entry would have if the proposal were approved."""
-    current = institution_state(proposal.institution) if proposal.institution else {}
-    if proposal.kind == "archive":
-        return {**current, "status": "archived"}
-    return {**current, **_as_state(proposer_changes(proposal))}
-
-
-def proposal_changes(proposal: Proposal) -> list[FieldChange]:
-    """Field-by-field differences between the entry now and the proposal."""
-    current = institution_state(proposal.institution) if proposal.institution else {}
-    return diff_states(current, proposed_state(proposal))
-
-
 def approve_proposal(actor, ident: int, payload: dict | None = None, comment=None):
     """Apply a proposal (as the secretariat edited it, if `payload` is given).
 
@@ -246,14 +182,14 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
         elif payload is not None:
             data = validate_institution(payload)
         else:
-            clashes = conflicting_fields(proposal)
-            if clashes:
+            review = review_proposal(proposal)
+            if review.conflicts:
                 raise Conflict(
                     "The entry changed after this proposal in the same fields ("
-                    + ", ".join(clashes)
+                    + ", ".join(review.conflicts)
                     + "): edit the proposal, then approve it."
                 )
-            data = proposer_changes(proposal)
+            data = review.data
         change_institution(
             institution,
             data,

@@ -17,6 +17,7 @@ from migratory.inventory.forms import choices, institution_form, show_errors
 from migratory.moderation import dashboard as watch
 from migratory.moderation import proposals, upkeep
 from migratory.moderation.audit import audit_actions, audit_log
+from migratory.moderation.review import review_proposal
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 
@@ -66,18 +67,20 @@ def queue():
 def proposal(ident: int):
     """One proposal: who, what, a field-by-field diff, and the decision forms."""
     item = proposals.get_proposal(ident)
+    review = review_proposal(item)
     form = institution_form()
     if item.kind != "archive":
-        form.fill(proposals.proposed_state(item))
-    return _proposal_page(item, form)
+        form.fill(review.state)
+    return _proposal_page(item, form, review=review)
 
 
-def _proposal_page(item, form, status: int = 200):
+def _proposal_page(item, form, status: int = 200, review=None):
+    review = review or review_proposal(item)
     return render_template(
         "secretariat/proposal.html",
         proposal=item,
-        changes=proposals.proposal_changes(item),
-        conflicts=proposals.conflicting_fields(item),
+        changes=review.changes,
+        conflicts=review.conflicts,
         form=form,
         reject_form=RejectForm(),
     ), status
@@ -102,9 +105,9 @@ def approve(ident: int):
         return _proposal_page(item, form, 422)
     except Conflict as error:
         if item.status != "pending":
-            raise
+            raise  # decided already: the 409 error page
         flash(error.message, "warning")
-        return redirect(url_for(".proposal", ident=ident))
+        return _proposal_page(item, form, 409)  # keeps what was typed
     flash(_("Approved and published; the proposer is told."), "success")
     return redirect(url_for(".queue"))
 
