@@ -117,8 +117,3 @@ class Invitation(Base):
 
     country: Mapped[Country | None] = relationship()
     invited_by: Mapped[User | None] = relationship()
-
-    @property
-    def is_open(self) -> bool:
-        """Neither accepted nor revoked yet (it may still have expired)."""
-        return self.accepted is None and self.revoked is None

@@ -6,10 +6,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from migratory.core.errors import DomainError
+from migratory.core.errors import Conflict, DomainError
 from migratory.core.i18n import remember_language
+from migratory.extensions import db
 from migratory.inventory.vocab import CATEGORIES, ROLES, SORTS, STATUSES, TOPICS
 
 bp = Blueprint("core", __name__)
@@ -98,6 +100,20 @@ def register_error_pages(app) -> None:
         return render_template(
             "errors/error.html", code=error.status_code, message=error.message
         ), error.status_code
+
+    @app.errorhandler(StaleDataError)
+    def lost_race(error: StaleDataError):
+        # Two saves of one entry passed the version check at the same moment;
+        # the database kept the first. Nothing of the second was written.
+        db.session.rollback()
+        return domain_error(
+            Conflict(
+                _(
+                    "Someone else saved this entry at the same moment. "
+                    "Open it again and repeat your change."
+                )
+            )
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

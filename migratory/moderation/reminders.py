@@ -67,12 +67,13 @@ def _due(user: User, stale, now: datetime) -> bool:
 
 
 def _digest(user: User, stale) -> str:
+    days = current_app.config["STALE_AFTER_DAYS"]
     lines = [
         f"Hello {user.display_name},",
         "",
-        "These entries have not been confirmed for a year. For each, one link "
-        "confirms it is still correct, one opens it for editing, and one "
-        "proposes archiving it.",
+        f"These entries have not been confirmed for {days} days. For "
+        "each, one link confirms it is still correct, one opens it for editing, "
+        "and one proposes archiving it.",
         "",
     ]
     for institution in stale:

@@ -333,3 +333,25 @@ def test_history_credits_the_proposer_and_the_approver(
 
     assert "proposed by Member, approved by Secretariat" in page
     assert MEMBER not in page and SECRETARIAT not in page
+
+
+def test_any_save_that_loses_the_race_is_a_409_page(database_url, tmp_path):
+    """Approvals, restores and merges commit too: a lost race is never a 500."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tests.conftest import make_test_app, wipe_inventory
+
+    app = make_test_app(database_url, tmp_path / "index")
+
+    @app.get("/test-lost-race")
+    def lost_race():
+        raise StaleDataError("UPDATE statement matched 0 rows")
+
+    try:
+        response = app.test_client().get("/test-lost-race")
+        assert response.status_code == 409
+        assert "Someone else saved this entry at the same moment" in response.get_data(
+            as_text=True
+        )
+    finally:
+        wipe_inventory(app)

@@ -149,6 +149,7 @@ def test_digest_lists_only_stale_entries(runner, focal, mailbox):
     body = mailbox.last_body(FOCAL)
     assert f"* {STALE_NAME}" in body
     assert FRESH_NAME not in body
+    assert "not been confirmed for 365 days" in body  # STALE_AFTER_DAYS
 
 
 def test_digest_has_confirm_edit_and_propose_archive_links(
