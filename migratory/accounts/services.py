@@ -269,6 +269,13 @@ def designate(
     check_role(role, country_code)
     if user.id == actor.id and role != "secretariat":
         raise ValidationFailed("You cannot remove your own secretariat role.")
+    if role != "member" and user.email_verified is None:
+        # Whoever registered an address may not own it: an invitation goes to
+        # the address itself, and its owner chooses the password.
+        raise ValidationFailed(
+            "This account has not confirmed its address: invite the address "
+            "instead, so that its owner accepts the role."
+        )
     before = {i.slug for i in user.institutions}
     institutions = []
     if role == "focal_point":

@@ -347,3 +347,21 @@ def test_user_page_has_no_address_field(app, secretariat, entries):
 
     assert "email" not in data
     assert "role" in data
+
+
+def test_an_unconfirmed_account_cannot_be_given_a_role(app, secretariat, entries):
+    """Whoever registered an address may not own it: the address is invited."""
+    from migratory.accounts.models import User
+    from migratory.extensions import db
+
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.email == ADA).values(email_verified=None)
+        )
+        db.session.commit()
+
+    response = designate(app, secretariat, entries, AGENCY)
+
+    page = response.get_data(as_text=True)
+    assert "has not confirmed its address" in html.unescape(page)
+    assert linked(app) == (None, None, [])  # still a plain member
