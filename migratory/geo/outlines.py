@@ -30,7 +30,7 @@ def simplify_outlines(source: Path) -> dict:
     data = json.loads(source.read_text(encoding="utf-8"))
     features = []
     for feature in sorted(data["features"], key=lambda f: f["properties"]["iso2"]):
-        geometry = shape(feature["geometry"])
+        geometry = shape(_unwrapped(feature["geometry"]))
         parts = list(getattr(geometry, "geoms", [geometry]))
         largest = max(parts, key=lambda part: part.area)
         kept = [p for p in parts if p is largest or p.area >= MIN_PART_AREA]
@@ -48,6 +48,29 @@ def simplify_outlines(source: Path) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _unwrapped(geometry: dict) -> dict:
+    """The geometry with polygons that cross the antimeridian drawn in one piece.
+
+    Natural Earth keeps Russia's Chukotka in the mainland polygon, with
+    longitudes from 180 round to -169: drawn as they are, its edges run across
+    the whole map. Such a polygon's western longitudes get 360 added, so it
+    continues east of 180, as Leaflet draws it. Other polygons are untouched.
+    """
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    fixed = []
+    for polygon in polygons:
+        longitudes = [point[0] for ring in polygon for point in ring]
+        if max(longitudes) - min(longitudes) > 180:
+            polygon = [
+                [[x + 360 if x < 0 else x, *rest] for x, *rest in ring]
+                for ring in polygon
+            ]
+        fixed.append(polygon)
+    return {"type": "MultiPolygon", "coordinates": fixed}
 
 
 def _rounded(geometry: dict) -> dict:

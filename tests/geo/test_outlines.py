@@ -43,3 +43,17 @@ def test_geo_outlines_command_writes_the_file(runner, shared_data, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text())["type"] == "FeatureCollection"
+
+
+def test_no_outline_runs_across_the_whole_map():
+    """A ring spanning more than half the globe would be drawn as a band from
+    one edge of the map to the other (Chukotka, across the antimeridian)."""
+    outlines = json.loads(COMMITTED.read_text(encoding="utf-8"))["features"]
+    for feature in outlines:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"]
+        if geometry["type"] == "Polygon":
+            polygons = [polygons]
+        for polygon in polygons:
+            longitudes = [point[0] for ring in polygon for point in ring]
+            assert max(longitudes) - min(longitudes) < 180, feature["properties"]
