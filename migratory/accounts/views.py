@@ -25,10 +25,17 @@ from migratory.accounts.forms import (
     RegisterForm,
     ResetForm,
 )
+from migratory.accounts.models import role_label
 from migratory.core.errors import DomainError
 from migratory.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_template_global("role_label")
+def role_label_global(role: str | None) -> str:
+    """The translated name of a role, for the secretariat's tables."""
+    return role_label(role)
 
 
 @login_manager.user_loader

@@ -738,3 +738,13 @@ def test_secure_cookies_can_be_switched_off_by_environment(monkeypatch):
     config = load_config(monkeypatch, SESSION_COOKIE_SECURE="0")
 
     assert config.Config.SESSION_COOKIE_SECURE is False
+
+
+def test_navigation_names_the_signed_in_account_to_its_owner(client, make_user):
+    """The secretariat's own link and the account link are not both "Secretariat"."""
+    make_user("sec@example.org", role="secretariat")
+    Auth(client).login("sec@example.org")
+
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'title="Your account">sec@example.org</a>' in page

@@ -223,7 +223,7 @@ def test_pending_invitations_are_listed(app, secretariat, mailbox, kz_entry):
     page = secretariat.get("/secretariat/invitations").get_data(as_text=True)
 
     [row] = table(page, "pending-invitations")
-    assert row[:3] == ["new@example.org", "focal_point", "KZ"]
+    assert row[:3] == ["new@example.org", "Focal point", "KZ"]
 
 
 def test_revoked_invitation_link_is_refused(
