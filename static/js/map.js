@@ -27,6 +27,7 @@
   var note = document.getElementById("map-list-note");
   var presets = document.getElementById("presets");
   var labelPoints = {};
+  var countryBounds = {}; // iso2 -> L.LatLngBounds of the country's outline
   var icons = {};
   var features = [];
   var latest = 0;
@@ -209,7 +210,12 @@
     }
     var region = form ? form.elements.region.value : "";
     var country = form ? form.elements.country.value : "";
-    if (!country && !config.fixed && region in config.presets) {
+    var shown = country || (config.fixed && config.fixed.country);
+    if (shown && countryBounds[shown]) {
+      // A country's map shows the country, even when all its entries sit in
+      // one city (fitting the markers alone would zoom into that city).
+      map.fitBounds(countryBounds[shown], { padding: [12, 12] });
+    } else if (!country && !config.fixed && region in config.presets) {
       map.fitBounds(config.presets[region]);
     } else if (features.length) {
       map.fitBounds(cluster.getBounds(), { maxZoom: 9, padding: [24, 24] });
@@ -322,8 +328,13 @@
         if (label) {
           labelPoints[feature.properties.iso2] = [label[1], label[0]];
         }
+        countryBounds[feature.properties.iso2] = L.geoJSON(feature).getBounds();
       });
       drawCountries();
+      var country = form ? form.elements.country.value : "";
+      if (country || (config.fixed && config.fixed.country)) {
+        fitView(); // the outlines came after the markers: fit the country now
+      }
     });
   }
 

@@ -150,3 +150,29 @@ def test_legend_lists_every_category_in_its_marker_colour(
         )
         assert f"cat-{category}" in icon_class.split()
     assert problems.items == []
+
+
+SHOWS_COUNTRY = """box => {
+    const view = window.migratoryMap.map.getBounds();
+    const country = L.latLngBounds([box[0], box[1]], [box[2], box[3]]);
+    return view.contains(country)
+        && view.getNorth() - view.getSouth() < 3 * (box[2] - box[0]);
+}"""
+
+
+def test_country_page_map_shows_the_whole_country(page, problems, live_server):
+    """Kazakhstan's entries all sit in Astana; its map still shows the country
+    (its outline's box, roughly 40.6-55.4 N, 46.5-87.3 E), not one city."""
+    kazakhstan = [40.6, 46.5, 55.4, 87.3]
+    page.goto(f"{live_server}/countries/KZ")
+    page.wait_for_function(
+        "() => window.migratoryMap && window.migratoryMap.ready", timeout=15_000
+    )
+    page.evaluate("() => window.migratoryMap.ready")
+    try:
+        page.wait_for_function(SHOWS_COUNTRY, arg=kazakhstan, timeout=10_000)
+    except PlaywrightTimeoutError:
+        pass  # the assert says where the map is instead
+    view = page.evaluate("() => window.migratoryMap.map.getBounds().toBBoxString()")
+    assert page.evaluate(SHOWS_COUNTRY, kazakhstan), f"view {view}"
+    assert problems.items == []
