@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,15 +82,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str, gzipped: bool = False) -> tuple[bytes, dict, float]:
-    """Body (as sent, not decompressed), headers and wall seconds of a GET."""
+def fetch(
+    url: str, gzipped: bool = False, etag: str | None = None
+) -> tuple[bytes, dict, float]:
+    """Body (as sent, not decompressed), headers and wall seconds of a GET;
+    with `etag`, a revalidation (a 304 has an empty body)."""
     headers = {"Accept-Encoding": "gzip" if gzipped else "identity"}
+    if etag:
+        headers["If-None-Match"] = etag
     request = urllib.request.Request(url, headers=headers)
     start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as response:
-        body = response.read()
-        seconds = time.perf_counter() - start
-        return body, dict(response.headers), seconds
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            body = response.read()
+            seconds = time.perf_counter() - start
+            return body, dict(response.headers), seconds
+    except urllib.error.HTTPError as answer:  # urllib raises on 304
+        if answer.code != 304:
+            raise
+        return b"", dict(answer.headers), time.perf_counter() - start
+
+
+def timed_revalidations(url: str, etag: str, runs: int = 5) -> float:
+    """Median milliseconds of a browser's "has it changed?" request."""
+    times = []
+    for _ in range(runs):
+        body, _, seconds = fetch(url, gzipped=True, etag=etag)
+        assert body == b"", "the unchanged GeoJSON was sent again"
+        times.append(seconds * 1000)
+    return round(statistics.median(times), 1)
 
 
 def timed_gets(url: str, gzipped: bool, runs: int = 5) -> tuple[bytes, dict, float]:
@@ -211,6 +232,7 @@ def server_side(base: str) -> dict:
         "geojson_gzip_bytes_local": len(gzip.compress(raw)),
         "geojson_ms": raw_ms,
         "geojson_gzip_ms": gz_ms,
+        "geojson_304_ms": timed_revalidations(url, headers["ETag"]),
     }
 
 
@@ -512,6 +534,7 @@ def table(results: dict, sizes: list[int]) -> None:
         ),
         ("GeoJSON ms raw", lambda r: f"{r['ours']['geojson_ms']}"),
         ("GeoJSON ms gzip", lambda r: f"{r['ours']['geojson_gzip_ms']}"),
+        ("GeoJSON ms unchanged (304)", lambda r: f"{r['ours']['geojson_304_ms']}"),
         ("markers drawn s", lambda r: f"{r['ours']['browser']['seconds']}"),
         ("naive HTML KB", lambda r: f"{r['naive_folium']['html_bytes'] / KB:,.0f}"),
         (

@@ -157,3 +157,33 @@ def test_documented_in_openapi(client):
         "category",
         "topic",
     }
+
+
+def test_revalidation_works_for_compressed_downloads_too(
+    client, mapped, make_institution
+):
+    """Browsers ask with gzip and send back the ETag of the compressed body."""
+    for number in range(12):  # enough for Flask-Compress's minimum size
+        make_institution(
+            name=f"Statistics Office {number}", acronym=None, names=[], website=None
+        )
+    gzip = {"Accept-Encoding": "gzip"}
+    first = client.get(URL, headers=gzip)
+    again = client.get(URL, headers={**gzip, "If-None-Match": first.headers["ETag"]})
+
+    assert first.status_code == 200
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_each_filter_has_its_own_etag(client, mapped):
+    everything = client.get(URL).headers["ETag"]
+    one_country = client.get(URL + "?country=KZ")
+
+    assert one_country.headers["ETag"] != everything
+    assert (
+        client.get(
+            URL + "?country=KZ", headers={"If-None-Match": everything}
+        ).status_code
+        == 200
+    )
