@@ -89,6 +89,16 @@ def test_country_circles_count_and_list_the_current_filter(
     assert problems.items == []
 
 
+def expect_view(page, condition: str, box: list, timeout: int = 5_000) -> None:
+    """Wait until the map's view meets `condition` for `box`; else say where it is."""
+    try:
+        page.wait_for_function(condition, arg=box, timeout=timeout)
+    except PlaywrightTimeoutError:
+        pass  # the assert says where the map is instead
+    view = page.evaluate("() => window.migratoryMap.map.getBounds().toBBoxString()")
+    assert page.evaluate(condition, box), f"view {view} does not fit {box}"
+
+
 @pytest.mark.parametrize(
     ("region", "start"),
     [
@@ -109,12 +119,7 @@ def test_preset_fits_the_view_to_its_region(
     expect_markers(page, len(features))
     (south, west), (north, east) = PRESET_BOUNDS[region]
     box = [south, west, north, east]
-    try:
-        page.wait_for_function(FITTED, arg=box, timeout=5_000)
-    except PlaywrightTimeoutError:
-        pass  # the assert says where the map is instead
-    view = page.evaluate("() => window.migratoryMap.map.getBounds().toBBoxString()")
-    assert page.evaluate(FITTED, box), f"view {view} is not fitted to {box}"
+    expect_view(page, FITTED, box)
     page.wait_for_function(IDLE)
     points = [f["geometry"]["coordinates"][::-1] for f in features]
     assert page.evaluate(OUTSIDE_VIEW, points) == []
@@ -169,10 +174,5 @@ def test_country_page_map_shows_the_whole_country(page, problems, live_server):
         "() => window.migratoryMap && window.migratoryMap.ready", timeout=15_000
     )
     page.evaluate("() => window.migratoryMap.ready")
-    try:
-        page.wait_for_function(SHOWS_COUNTRY, arg=kazakhstan, timeout=10_000)
-    except PlaywrightTimeoutError:
-        pass  # the assert says where the map is instead
-    view = page.evaluate("() => window.migratoryMap.map.getBounds().toBBoxString()")
-    assert page.evaluate(SHOWS_COUNTRY, kazakhstan), f"view {view}"
+    expect_view(page, SHOWS_COUNTRY, kazakhstan, timeout=10_000)
     assert problems.items == []
