@@ -5,7 +5,7 @@ import hashlib
 from sqlalchemy import func, select
 
 from migratory.extensions import db
-from migratory.geo.nearby import DEFAULT_RADIUS_KM, distances_near, resolve_place
+from migratory.geo.nearby import distances_near, near_search
 from migratory.inventory.models import Institution
 from migratory.inventory.queries import filtered_select
 from migratory.search.querying import has_search_words
@@ -20,13 +20,13 @@ def institution_features(filters: dict) -> dict:
     rounded to about 10 m, finer than any geocoded precision.
     """
     query = filtered_select(filters).where(Institution.latitude.is_not(None))
-    ids = None
-    if has_search_words(filters.get("q")):
-        ids = matching_ids(filters["q"], filters)
     if filters.get("near"):
-        radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
-        near = distances_near(resolve_place(filters["near"]), radius, filters, ids)
-        ids = [ident for ident, _ in near]
+        place, radius, ids = near_search(filters)
+        ids = [ident for ident, _km in distances_near(place, radius, filters, ids)]
+    elif has_search_words(filters.get("q")):
+        ids = matching_ids(filters["q"], filters)
+    else:
+        ids = None
     if ids is not None:
         query = query.where(Institution.id.in_(ids))
     rows = db.session.execute(

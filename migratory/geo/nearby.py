@@ -149,7 +149,7 @@ def institutions_by_ids(wanted: list[int]) -> list[Institution]:
 
 def institutions_for_export(filters: dict, limit: int) -> list[Institution]:
     """The institutions of a `near` filter, nearest first, for a download."""
-    place, radius, ids = _near_search(filters)
+    place, radius, ids = near_search(filters)
     near = distances_near(place, radius, filters, ids)[:limit]
     return institutions_by_ids([ident for ident, _km in near])
 
@@ -215,11 +215,11 @@ def nearby_page(
 
 def find_nearby(filters: dict, *, page: int, per_page: int) -> NearbyPage:
     """The list filters' `near` search: place resolved, words (`q`) applied."""
-    place, radius, ids = _near_search(filters)
+    place, radius, ids = near_search(filters)
     return nearby_page(place, radius, filters, page=page, per_page=per_page, ids=ids)
 
 
-def _near_search(filters: dict) -> tuple[Place, float, list[int] | None]:
+def near_search(filters: dict) -> tuple[Place, float, list[int] | None]:
     """The place, radius and (with words in `q`) matching ids of a `near` filter."""
     place = resolve_place(filters["near"])
     ids = None
