@@ -106,6 +106,14 @@ class Config:
     # (`flask reminders send`), outside any request.
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
 
+    # Background jobs (huey): SQLite file under instance/ by default, Redis
+    # when REDIS_URL is set. JOBS_QUEUE_NAME separates queues sharing a Redis.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_DB = os.environ.get("JOBS_DB", str(INSTANCE_DIR / "jobs.db"))
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME", "migratory")
+    # Run each job at once, inside the caller, instead of queueing it.
+    JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "0") == "1"
+
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key()
 
@@ -129,6 +137,10 @@ class TestConfig(Config):
     MAIL_FILE_DIR = None
     RATELIMIT_STORAGE_URI = "memory://"
     IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    # Jobs run at once, in their own app context (the same task code); the
+    # tests of the queue itself run a real consumer on real storage.
+    REDIS_URL = ""
+    JOBS_IMMEDIATE = True
 
     def __init__(self, database_url: str = "sqlite://", index_dir: str = "") -> None:
         self.SECRET_KEY = "test-secret-key"

@@ -28,9 +28,25 @@ def create_app(config: object | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     init_search(app)
+    _init_jobs(app)
     _init_geocoder(app)
     _init_maps(app)
     return app
+
+
+# Modules defining background tasks (`<domain>/tasks.py`), imported so that
+# the consumer knows every task.
+TASK_MODULES = ("migratory.core.mail", "migratory.moderation.tasks")
+
+
+def _init_jobs(app: Flask) -> None:
+    import importlib
+
+    from migratory.core.jobs import init_jobs
+
+    init_jobs(app)
+    for module in TASK_MODULES:
+        importlib.import_module(module)
 
 
 def _init_maps(app: Flask) -> None:

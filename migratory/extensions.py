@@ -12,6 +12,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from migratory.core.jobs import huey  # noqa: F401 (the job queue)
 from migratory.core.models import Base
 
 db = SQLAlchemy(model_class=Base)
