@@ -1,7 +1,7 @@
 """The search backend interface and the query model every backend understands."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -47,6 +47,10 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+# What `SearchBackend.refresh` reads the database with.
+Reader = Callable[[list[int]], Iterator[tuple[list[dict], list[int]]]]
+
+
 class SearchBackend(ABC):
     """What every search engine offers the search service."""
 
@@ -81,6 +85,19 @@ class SearchBackend(ABC):
     @abstractmethod
     def vocabulary(self) -> list[str]:
         """Folded words of the index, for spelling correction."""
+
+    def refresh(self, ids: list[int], read: "Reader") -> None:
+        """Make the index hold the database's current state of `ids`.
+
+        `read(ids)` yields batches of (documents, ids to remove) from the
+        database. Backends call it only once they hold their write lock and
+        write what it gives under that same lock, so that of two updates of one
+        entry the one that read the database last is written last. This default
+        is for backends without such a lock.
+        """
+        for documents, gone in read(ids):
+            self.index(documents)
+            self.remove(gone)
 
     def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
         """Fill an empty index; backends may do this faster than `index`."""

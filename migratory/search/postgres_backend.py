@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, delete, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from migratory.search.analysis import terms, transliterate
-from migratory.search.base import SearchBackend, SearchQuery, SearchResult
+from migratory.search.base import Reader, SearchBackend, SearchQuery, SearchResult
 from migratory.search.documents import name_words, spelling_words
 from migratory.search.models import SearchDocument
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
@@ -35,6 +35,8 @@ CONCEPT_SQL = {
     "category": "d.category = ANY(:category{n})",
     "topics": "d.topics && CAST(:topics{n} AS VARCHAR(40)[])",
 }
+# Serialises index updates across processes (an arbitrary constant key).
+INDEX_LOCK = {"key": 0x6D696772}
 VOCABULARY_SQL = "SELECT word FROM ts_stat('SELECT spell FROM search_documents')"
 VOCABULARY_TTL = 60.0  # seconds; other processes' new words appear within this
 SORTS = {
@@ -109,7 +111,25 @@ class PostgresBackend(SearchBackend):
             self._upsert([document_row(d) for d in batch])
         self._vocabulary = None
 
-    def _upsert(self, rows: list[dict]) -> None:
+    def refresh(self, ids: list[int], read: Reader) -> None:
+        """Read and write `ids` in one transaction holding an advisory lock, so
+        that updates are written in the order they read the database."""
+        if not ids:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), INDEX_LOCK)
+            for documents, gone in read(ids):
+                if documents:
+                    self._upsert([document_row(d) for d in documents], connection)
+                if gone:
+                    connection.execute(
+                        delete(SearchDocument).where(
+                            SearchDocument.institution_id.in_(gone)
+                        )
+                    )
+        self._vocabulary = None
+
+    def _upsert(self, rows: list[dict], connection=None) -> None:
         table = SearchDocument.__table__
         values = {
             "institution_id": bindparam("institution_id"),
@@ -140,6 +160,9 @@ class PostgresBackend(SearchBackend):
             index_elements=["institution_id"],
             set_={c: statement.excluded[c] for c in values if c != "institution_id"},
         )
+        if connection is not None:
+            connection.execute(statement, rows)
+            return
         with self.engine.begin() as connection:
             connection.execute(statement, rows)
 

@@ -221,22 +221,19 @@ def suggest_institutions(prefix: str, limit: int = 10) -> list[Institution]:
 def reindex(ids: Iterable[int], backend: SearchBackend | None = None) -> None:
     """Index the published institutions among `ids`; remove the others.
 
-    Documents stream to the backend in one pass (one Whoosh writer, however
-    many thousands an import brings), loaded from the database in batches.
+    The backend reads them from the database once it holds its write lock
+    (`SearchBackend.refresh`), in batches, in one pass (one Whoosh writer,
+    however many thousands an import brings).
     """
     backend = backend or get_backend()
-    ids = sorted(set(ids))
-    dropped: list[int] = []
+    backend.refresh(sorted(set(ids)), read_documents)
 
-    def documents() -> Iterator[dict]:
-        with Session(db.engine) as session:
-            for start in range(0, len(ids), BATCH):
-                batch, gone = load_documents(ids[start : start + BATCH], session)
-                dropped.extend(gone)
-                yield from batch
 
-    backend.index(documents())
-    backend.remove(dropped)
+def read_documents(ids: list[int]) -> Iterator[tuple[list[dict], list[int]]]:
+    """(documents, ids to remove) of `ids` in batches, read from the database."""
+    with Session(db.engine) as session:
+        for start in range(0, len(ids), BATCH):
+            yield load_documents(ids[start : start + BATCH], session)
 
 
 def _published_batches(session: Session, progress=None) -> Iterator[list[dict]]:

@@ -1,7 +1,6 @@
 """Whoosh backend: the embedded default, an index folder beside the SQLite file."""
 
 import heapq
-import itertools
 import logging
 import re
 import shutil
@@ -16,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, Term
 
 from migratory.search.analysis import terms
-from migratory.search.base import SearchBackend, SearchQuery, SearchResult
+from migratory.search.base import Reader, SearchBackend, SearchQuery, SearchResult
 from migratory.search.documents import name_words, spelling_words
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
 from migratory.search.whoosh_sets import PostingSets, rank
@@ -153,26 +152,40 @@ class WhooshBackend(SearchBackend):
         self._columns: dict[str, list] = {}
         self._vocabulary: list[str] | None = None
         self._posting_sets: tuple | None = None
-        self._generation = -1
+        self._version_seen: tuple = ()
 
     # -- reading ---------------------------------------------------------------
 
     def searcher(self):
         """The shared searcher, reopened only when the index has changed.
 
-        Checking is a directory listing. (Whoosh's own `refresh()` is not used:
-        in whoosh-reloaded 2.7.5 it fails on a searcher opened on an empty
-        index and carries replaced segments over into the new reader.)
+        Checking is a directory listing and one `stat`. (Whoosh's own
+        `refresh()` is not used: in whoosh-reloaded 2.7.5 it fails on a
+        searcher opened on an empty index and carries replaced segments over
+        into the new reader.)
         """
         with self._lock:
-            generation = self.ix.latest_generation()
-            if self._searcher is None or generation != self._generation:
+            version = self._version()
+            if self._searcher is None or version != self._version_seen:
                 if self._searcher is not None:
                     self._searcher.close()
                 self._searcher = self.ix.searcher()
-                self._generation = generation
+                self._version_seen = version
                 self._columns, self._vocabulary = {}, None
             return self._searcher
+
+    def _version(self) -> tuple:
+        """Which index the folder holds: its generation and its table of
+        contents' file identity. A rebuild restarts the generations, so the
+        number alone would keep other processes on the replaced index (the
+        new table of contents is a new file, written later)."""
+        generation = self.ix.latest_generation()
+        toc = self.directory / f"_{INDEX_NAME}_{generation}.toc"
+        try:
+            stat = toc.stat()
+        except FileNotFoundError:  # replaced since the listing: look again
+            return (generation, None)
+        return (generation, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def _column(self, searcher, name: str) -> list:
         """A column's values by document number, read once per searcher."""
@@ -274,13 +287,42 @@ class WhooshBackend(SearchBackend):
         return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, **kwargs)
 
     def index(self, documents: Iterable[dict]) -> None:
-        documents = iter(documents)
-        first = next(documents, None)
-        if first is None:
-            return
-        with self._writer() as writer:
-            for document in itertools.chain([first], documents):
-                writer.update_document(**whoosh_fields(document))
+        # The writer first: documents read lazily are then read under its lock.
+        self._write(lambda writer: self._add(writer, documents, []))
+
+    def refresh(self, ids: list[int], read: Reader) -> None:
+        """Read `ids` from the database only once the writer lock is held, and
+        write them under it: a save that read an older state can no longer
+        overwrite a newer one indexed meanwhile (see SearchBackend.refresh)."""
+        if ids:
+            self._write(
+                lambda writer: sum(self._add(writer, *batch) for batch in read(ids))
+            )
+
+    @staticmethod
+    def _add(writer, documents: Iterable[dict], gone: Iterable[int]) -> int:
+        changes = 0
+        for document in documents:
+            writer.update_document(**whoosh_fields(document))
+            changes += 1
+        for ident in gone:
+            writer.delete_by_term("id", str(ident))
+            changes += 1
+        return changes
+
+    def _write(self, fill) -> None:
+        """One writer: `fill(writer)` returns how many changes it made; with
+        none the writer is cancelled, so no new generation is written."""
+        writer = self._writer()
+        try:
+            changes = fill(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        if changes:
+            writer.commit()
+        else:
+            writer.cancel()
 
     def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
         """Fill an empty index, a fresh writer every BULK_CHUNK documents.
