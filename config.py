@@ -32,6 +32,11 @@ class Config:
     # `flask search rebuild`.
     SEARCH_INDEX_ON_COMMIT = os.environ.get("SEARCH_INDEX_ON_COMMIT", "1") == "1"
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # Seconds an index update waits for another process's Whoosh lock; then
+    # the update is queued as a job and retried.
+    SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", 30))
+    # Seconds a SQLite statement waits for another connection's write lock.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 15))
     GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # or "nominatim"
     GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "migratory")
     # "openstreetmap", "none" (country outlines only), or a tile URL template.
