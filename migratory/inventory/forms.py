@@ -1,6 +1,5 @@
 """The institution form: edits, proposals and new entries."""
 
-from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,11 +13,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from migratory.core.errors import DomainError
 from migratory.inventory import queries
+from migratory.inventory.name_lines import name_line_errors, parse_name_lines
 from migratory.inventory.vocab import CATEGORIES, ROLES, STATUSES, TOPICS
 
 
@@ -70,19 +76,19 @@ class InstitutionForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
+    def validate_other_names(self, field) -> None:
+        """One readable message per faulty line, before the schema sees them."""
+        problems = name_line_errors(field.data or "")
+        if problems:
+            field.errors = list(field.errors) + problems[:-1]
+            raise ValidationError(problems[-1])
+
     def payload(self) -> dict:
         """The form's values in the shape the institution schema loads."""
-        names = []
-        for line in (self.other_names.data or "").splitlines():
-            lang, sep, name = line.partition(":")
-            if sep and lang.strip() and name.strip():
-                names.append({"lang": lang.strip().lower(), "name": name.strip()})
-            elif line.strip():
-                names.append({"lang": "", "name": line.strip()})  # the schema says why
         return {
             "name": self.name.data,
             "acronym": self.acronym.data,
-            "names": names,
+            "names": parse_name_lines(self.other_names.data or ""),
             "category": self.category.data,
             "summary": self.summary.data,
             "website": self.website.data,
@@ -122,14 +128,32 @@ def institution_form(**kwargs) -> InstitutionForm:
 
 
 def show_errors(form, error: DomainError) -> None:
-    """Field errors from the schema onto the form's fields, else a message."""
+    """Field errors from the schema onto the form's fields, readable (nested
+    errors of a list, such as the other names, say which line); the rest is
+    a message of the whole form. The page's error summary lists them all."""
     shown = False
-    for field, messages in error.errors.items():
+    for field, messages in (error.errors or {}).items():
         name = FORM_FIELDS.get(field, field)
         if name in form:
-            flat = messages if isinstance(messages, list) else [str(messages)]
-            form[name].errors = list(form[name].errors) + [str(m) for m in flat]
+            form[name].errors = list(form[name].errors) + readable(messages)
             shown = True
-    flash(
-        error.message if not shown else _("Please correct the marked fields."), "danger"
-    )
+    if not shown:
+        form.form_errors.append(error.message)
+
+
+def readable(messages) -> list[str]:
+    """Flat sentences from marshmallow's messages: lists, and dicts keyed by a
+    list position (a line of the form, counted from 1) or a sub-field."""
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        flat = []
+        for key, value in messages.items():
+            for message in readable(value):
+                if isinstance(key, int):
+                    flat.append(_("Line %(number)s: %(message)s", number=key + 1,
+                                  message=message))  # fmt: skip
+                else:
+                    flat.append(message)
+        return flat
+    return [m for item in messages for m in readable(item)]

@@ -93,15 +93,13 @@ def approve(ident: int):
     form = institution_form()
     edited = item.kind != "archive" and request.form.get("edited") == "1"
     if not form.validate_on_submit() and edited:
-        flash(_("Please correct the marked fields."), "danger")
-        return _proposal_page(item, form, 422)
+        return _proposal_page(item, form, 422)  # the page summarises the errors
     try:
         proposals.approve_proposal(
             current_user, ident, form.payload() if edited else None, form.comment.data
         )
     except ValidationFailed as error:
         show_errors(form, error)
-        flash(_("Please correct the marked fields."), "danger")
         return _proposal_page(item, form, 422)
     except Conflict as error:
         if item.status != "pending":

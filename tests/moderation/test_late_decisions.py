@@ -102,8 +102,8 @@ def test_invalid_edit_then_approve_shows_the_errors_and_changes_nothing(
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Please correct the marked fields." in page
-    assert "invalid-feedback" in page
+    assert 'id="error-summary"' in page and 'href="#website"' in page
+    assert 'aria-describedby="website-error"' in page
     assert entry(app, slug).website == "https://stat.example.org"
     assert proposals(app, id=old_proposal)[0].status == "pending"
 
