@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from migratory.core.models import Base, TimestampMixin, utcnow
@@ -68,9 +68,13 @@ class User(UserMixin, TimestampMixin, Base):
         secondary=focal_point_institutions, order_by=Institution.name_key
     )
 
+    # The key of the sign-in this request belongs to (see LoginSession); set
+    # when signing in and when a session is loaded, never stored on the user.
+    login_key = None
+
     def get_id(self) -> str:
-        """Session identity: the id and the session version."""
-        return f"{self.id}:{self.session_version}"
+        """Session identity: the id, the session version and the sign-in's key."""
+        return f"{self.id}:{self.session_version}:{self.login_key}"
 
     @property
     def is_active(self) -> bool:
@@ -117,3 +121,38 @@ class Invitation(Base):
 
     country: Mapped[Country | None] = relationship()
     invited_by: Mapped[User | None] = relationship()
+
+
+class LoginSession(Base):
+    """One sign-in of a user on one browser; signing out ends it on the server.
+
+    The browser holds a random key; only its digest is stored. The address is
+    kept as a keyed digest too: enough to recognise an address the account
+    signs in from, without keeping anyone's IP address.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    key_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    address_digest: Mapped[str] = mapped_column(String(64))
+    remember: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    ended: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed sign-in, under each counter it counts for (account, address,
+    both); kept only as long as the longest sign-in limit's window."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_counter_created", "counter", "created"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(default=utcnow, index=True)

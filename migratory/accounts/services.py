@@ -15,6 +15,7 @@ from migratory.accounts.passwords import (
     needs_rehash,
     password_problem,
 )
+from migratory.accounts.sessions import end_all_sessions
 from migratory.accounts.tokens import fingerprint, make_token, read_token
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
 from migratory.core.models import utcnow
@@ -42,17 +43,6 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(
         select(User).where(func.lower(User.email) == email.strip().lower())
     )
-
-
-def load_session_user(session_id: str) -> User | None:
-    """The user of a session identity "id:version", if still valid and active."""
-    ident, _, version = (session_id or "").partition(":")
-    if not ident.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
 
 
 def check_new_password(password: str, email: str) -> None:
@@ -121,7 +111,10 @@ def verify_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User:
-    """The user with these credentials; the same error whatever was wrong."""
+    """The user with these credentials; the same error whatever was wrong.
+
+    Flushes; the sign-in use case (accounts.signin) commits.
+    """
     user = get_user_by_email(email or "")
     if user is None or not check_password(user.password_hash, password or ""):
         if user is None:
@@ -138,7 +131,7 @@ def authenticate(email: str, password: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -175,6 +168,7 @@ def reset_password(token: str, password: str) -> User:
     check_new_password(password, user.email)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    end_all_sessions(user)
     # Whoever can read the mailbox owns the address.
     user.email_verified = user.email_verified or utcnow()
     db.session.commit()
@@ -185,6 +179,7 @@ def reset_password(token: str, password: str) -> User:
 def log_out_everywhere(user: User) -> None:
     """End every session and remember-me cookie of `user`."""
     user.session_version += 1
+    end_all_sessions(user)
     db.session.commit()
     logger.info("User %s logged out everywhere", user.id)
 

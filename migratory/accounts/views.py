@@ -6,15 +6,17 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from migratory.accounts import invitations, services
+from migratory.accounts import invitations, services, sessions, signin
 from migratory.accounts.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -26,7 +28,7 @@ from migratory.accounts.forms import (
     ResetForm,
 )
 from migratory.accounts.models import role_label
-from migratory.core.errors import DomainError
+from migratory.core.errors import DomainError, TooManyAttempts
 from migratory.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -40,17 +42,21 @@ def role_label_global(role: str | None) -> str:
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    """The signed-in user of a session, unless it was ended everywhere."""
-    return services.load_session_user(session_id)
+    """The signed-in user of a session, unless it was signed out or ended."""
+    return sessions.load_session_user(session_id)
 
 
-def _failed(response) -> bool:
-    """Only failed sign-ins count against the limits."""
-    return response.status_code != 302
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
 
 
-def _login_account() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
+def _log_in_browser(user, remember: bool = False) -> None:
+    """Bind the signed-in user to this browser, with a fresh CSRF token: a
+    token seen before signing in (by a shared computer's previous user, say)
+    is worthless afterwards."""
+    login_user(user, remember=remember)
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    g.pop("csrf_token", None)
 
 
 def _safe_next(target: str | None) -> str:
@@ -82,27 +88,23 @@ def _form_error(form, error: DomainError) -> None:
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_login_account,
-    methods=["POST"],
-    deduct_when=_failed,
-)
 def login():
-    """Sign in by e-mail and password."""
+    """Sign in by e-mail and password (failures are counted and slowed down)."""
     form = LoginForm()
     if form.validate_on_submit():
+        remember = bool(form.remember.data)
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = signin.sign_in(
+                form.email.data, form.password.data, _client_address(), remember
+            )
+        except TooManyAttempts as error:
+            flash(error.message, "danger")
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(error.retry_after)}
         except DomainError as error:
             flash(error.message, "danger")
             return render_template("accounts/login.html", form=form), 401
-        login_user(user, remember=form.remember.data)
+        _log_in_browser(user, remember)
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("accounts/login.html", form=form), status
@@ -111,8 +113,9 @@ def login():
 @bp.post("/auth/logout")
 @login_required
 def logout():
-    """Sign out of this browser."""
+    """Sign out of this browser: its cookies, even copied, open nothing more."""
     if ActionForm().validate_on_submit():
+        signin.sign_out(current_user._get_current_object())
         logout_user()
         flash(_("You are signed out."), "info")
     return redirect(url_for("inventory.home"))
@@ -215,7 +218,8 @@ def accept_invitation(token: str):
         else:
             if existing is None:
                 logout_user()
-                login_user(user)
+                signin.open_session(user, _client_address())
+                _log_in_browser(user)
             flash(_("Welcome. Your role is now active."), "success")
             return redirect(url_for("auth.profile"))
     return render_template(

@@ -34,3 +34,13 @@ class Conflict(DomainError):
     """The object changed since the caller read it."""
 
     status_code = 409
+
+
+class TooManyAttempts(DomainError):
+    """The caller must wait `retry_after` seconds before trying again."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -3,15 +3,11 @@
 import secrets
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
 
-from migratory.core.errors import Conflict, DomainError
+from migratory.core import error_pages
 from migratory.core.i18n import remember_language
-from migratory.extensions import db
 from migratory.inventory.vocab import CATEGORIES, ROLES, SORTS, STATUSES, TOPICS
 
 bp = Blueprint("core", __name__)
@@ -83,58 +79,6 @@ def security_headers(response):
     return remember_language(response)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
 def register_error_pages(app) -> None:
     """HTML error pages in the site's style; JSON bodies under /api/."""
-
-    @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):
-        if _wants_json():
-            body = {"code": error.status_code, "message": error.message}
-            if error.errors:
-                body["errors"] = error.errors
-            return jsonify(body), error.status_code
-        return render_template(
-            "errors/error.html", code=error.status_code, message=error.message
-        ), error.status_code
-
-    @app.errorhandler(StaleDataError)
-    def lost_race(error: StaleDataError):
-        # Two saves of one entry passed the version check at the same moment;
-        # the database kept the first. Nothing of the second was written.
-        db.session.rollback()
-        return domain_error(
-            Conflict(
-                _(
-                    "Someone else saved this entry at the same moment. "
-                    "Open it again and repeat your change."
-                )
-            )
-        )
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if _wants_json():
-            body = {"code": error.code, "status": error.name}
-            if error.description:
-                body["message"] = error.description
-            # flask-smorest attaches validation messages to the exception.
-            messages = getattr(error, "data", {}).get("messages")
-            if messages:
-                body["errors"] = messages
-            return jsonify(body), error.code
-        message = error.description
-        if error.code == 429:
-            message = _("Too many attempts. Wait a few minutes, then try again.")
-        return render_template(
-            "errors/error.html", code=error.code, message=message
-        ), error.code
-
-    @app.errorhandler(500)
-    def server_error(error):
-        if _wants_json():
-            return jsonify({"code": 500, "status": "Internal Server Error"}), 500
-        return render_template("errors/500.html"), 500
+    error_pages.register(app)
