@@ -102,23 +102,75 @@ def inventory_cli():
     "--format", "fmt", type=click.Choice(FORMATS), help="Default: from extension."
 )
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Write the valid rows and report the rejected ones (default: a rejected "
+    "row and nothing is written).",
+)
 @with_appcontext
-def import_command(path, fmt, dry_run):
+def import_command(path, fmt, dry_run, skip_invalid):
     """Import institutions from CSV, XLSX, JSON or ROR v2 JSON (all or nothing)."""
+    from migratory.search.bulk import index_many
+
     started = time.perf_counter()
-    with ProgressBar("Importing") as bar:
+    with ProgressBar("Checking") as bar:
         report = import_institutions(
             path,
             fmt=fmt,
             dry_run=dry_run,
+            skip_invalid=skip_invalid,
             max_bytes=current_app.config["IMPORT_MAX_BYTES"],
             progress=bar,
+            index=index_many,
         )
-    _print_report(report, dry_run)
+    _print_import_report(report, dry_run)
     seconds = time.perf_counter() - started
-    click.echo(f"Took {seconds:.2f} s ({report.rows / seconds:.0f} rows/s).")
-    if report.errors:
+    indexing = (
+        f"; indexing {report.index_seconds:.2f} s" if report.index_seconds else ""
+    )
+    click.echo(f"Took {seconds:.2f} s ({report.rows / seconds:.0f} rows/s{indexing}).")
+    if report.failed:
         raise SystemExit(1)
+
+
+SHOWN_DUPLICATES = 20  # possible duplicates listed one by one
+
+
+def _print_import_report(report: ImportReport, dry_run: bool) -> None:
+    """Problems first, then what was (or would be) written."""
+    for problem in report.errors:
+        click.echo(f"rejected: {problem}", err=True)
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    for problem in report.possible_duplicates[:SHOWN_DUPLICATES]:
+        click.echo(f"possible duplicate: {problem}", err=True)
+    more = len(report.possible_duplicates) - SHOWN_DUPLICATES
+    if more > 0:
+        click.echo(f"possible duplicate: ... and {more} more.", err=True)
+    verb = "would be" if dry_run else "were"
+    click.echo(
+        f"{report.rows} rows read: {report.created} {verb} created, "
+        f"{report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped as repeated rows, "
+        f"{report.rejected} rejected, {report.outside_region} outside the region."
+    )
+    if report.possible_duplicates:
+        click.echo(
+            f"{len(report.possible_duplicates)} new entries share a name or website "
+            "with another entry; the dashboard lists them as likely duplicates."
+        )
+    if report.categories:
+        split = ", ".join(f"{k}: {v}" for k, v in sorted(report.categories.items()))
+        click.echo(f"By category: {split}")
+    if report.failed and not report.written:
+        click.echo(
+            "Nothing was written: fix the rows above and import again "
+            "(or pass --skip-invalid to write the valid rows).",
+            err=True,
+        )
+    elif report.rejected and report.written:
+        click.echo(f"The {report.rejected} rejected rows were not written.", err=True)
 
 
 @inventory_cli.command("export")

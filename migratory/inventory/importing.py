@@ -1,33 +1,28 @@
 """Import service: validate a whole file, then write all of it or nothing."""
 
 import logging
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import SQLAlchemyError
 
-from migratory.core.text import normalize_name, website_key
 from migratory.extensions import db
-from migratory.inventory.models import Country, Institution
+from migratory.inventory.import_validation import validated_rows
+from migratory.inventory.import_writing import ChunkWriter
+from migratory.inventory.models import Country
 from migratory.inventory.readers import (
     READERS,
     ImportFileError,
     ReadContext,
     detect_format,
 )
-from migratory.inventory.schemas import InstitutionSchema
-from migratory.inventory.services import (
-    change_institution,
-    insert_institutions,
-    taken_slugs,
-)
 
 logger = logging.getLogger(__name__)
-BATCH = 1000
+Indexer = Callable[[Collection[int]], None]
 
 
 @dataclass
@@ -55,81 +50,55 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: int = 0
+    skipped: int = 0  # repeated rows of the file
+    outside_region: int = 0  # ROR records with no location in the inventory
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
+    # New entries sharing a name or website with another: for the dashboard.
+    possible_duplicates: list[RowProblem] = field(default_factory=list)
     categories: Counter = field(default_factory=Counter)
+    rejected_rows: set[int] = field(default_factory=set)
+    skip_invalid: bool = False
     written: bool = False
+    write_failed: bool = False
+    index_seconds: float | None = None
 
     @property
     def ok(self) -> bool:
         """True when no row was rejected."""
         return not self.errors
 
+    @property
+    def failed(self) -> bool:
+        """True when the import did not do what was asked (exit status 1)."""
+        file_level = any(e.row == 0 for e in self.errors)
+        invalid = bool(self.errors) and not self.skip_invalid
+        return file_level or self.write_failed or invalid
 
-def flatten_messages(messages, prefix: str = "") -> list[tuple[str, str]]:
-    """Turn marshmallow's nested error dict into (field.path, message) pairs."""
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [(prefix, m) for m in messages]
-    pairs = []
-    items = messages.items() if isinstance(messages, dict) else enumerate(messages)
-    for key, value in items:
-        name = str(key) if key != "_schema" else ""
-        path = ".".join(p for p in (prefix, name) if p)
-        pairs.extend(flatten_messages(value, path))
-    return pairs
+    @property
+    def rejected(self) -> int:
+        """Number of rows rejected."""
+        return len(self.rejected_rows)
 
+    def reject(self, row: int, problems: list[tuple[str, str]]) -> None:
+        """Record why a row cannot be imported."""
+        self.rejected_rows.add(row)
+        self.errors.extend(RowProblem(row, name, text) for name, text in problems)
 
-class _Matcher:
-    """Finds the institution a row refers to: by ROR id, website, or name + country."""
+    def warn(self, row: int, name: str, message: str) -> None:
+        """Record something the person importing should know."""
+        self.warnings.append(RowProblem(row, name, message))
 
-    def __init__(self) -> None:
-        self.keys: dict[tuple, int | str] = {}
-        self.claimed: dict[int, str] = {}  # existing id -> the row that updates it
-        rows = db.session.execute(
-            select(
-                Institution.id,
-                Institution.ror_id,
-                Institution.website_key,
-                Institution.name_key,
-                Institution.country_code,
+    def note_possible_duplicate(self, row: int, other: str) -> None:
+        """A new entry that shares its name or website with `other`."""
+        self.possible_duplicates.append(
+            RowProblem(
+                row,
+                "",
+                f"same name or website as {other} in the same country; imported "
+                "as an entry of its own (see likely duplicates on the dashboard).",
             )
         )
-        for ident, ror_id, site, name_key, country in rows:
-            for key in self._keys(ror_id, site, name_key, country):
-                self.keys.setdefault(key, ident)
-
-    @staticmethod
-    def _keys(ror_id, site, name_key, country) -> list[tuple]:
-        keys = [("name", name_key, country)]
-        if ror_id:
-            keys.insert(0, ("ror", ror_id))
-        if site:
-            keys.insert(1 if ror_id else 0, ("site", site))
-        return keys
-
-    def keys_of(self, data: dict) -> list[tuple]:
-        """Matching keys of a validated row."""
-        return self._keys(
-            data.get("ror_id"),
-            website_key(data.get("website")),
-            normalize_name(data["name"]),
-            data["country_code"],
-        )
-
-    def match(self, keys: list[tuple]):
-        """The id (existing) or row tag (earlier in this file) the keys point to."""
-        return next((self.keys[k] for k in keys if k in self.keys), None)
-
-    def claim(self, keys: list[tuple], target: int | None, row: str) -> str | None:
-        """Record that `row` stands for `target`; return the earlier row if taken."""
-        if target is not None:
-            if target in self.claimed:
-                return self.claimed[target]
-            self.claimed[target] = row
-        for key in keys:
-            self.keys.setdefault(key, row if target is None else target)
-        return None
 
 
 def read_rows(path: Path, fmt: str | None, max_bytes: int):
@@ -141,87 +110,12 @@ def read_rows(path: Path, fmt: str | None, max_bytes: int):
             f"{max_bytes / 1048576:.0f} MB. Split it into smaller files."
         )
     fmt = detect_format(path, fmt)
-    ctx = ReadContext()
+    ctx = ReadContext(countries=_countries())
     return READERS[fmt](path.read_bytes(), ctx), ctx, fmt
 
 
-def validated_rows(
-    rows: Iterable, report: ImportReport, progress=None, total: Callable[[], int] = int
-) -> Iterator[tuple]:
-    """Validate every row, collecting errors; yield (data, match) of valid ones."""
-    codes = set(db.session.scalars(select(Country.iso2)))
-    schema = InstitutionSchema(country_codes=codes)
-    matcher = _Matcher()
-    for number, payload in rows:
-        report.rows += 1
-        if progress:
-            progress(1, total())
-        if "_error" in payload:
-            report.errors.append(RowProblem(number, "", payload["_error"]))
-            continue
-        try:
-            data = schema.load(payload)
-        except ValidationError as exc:
-            for name, message in flatten_messages(exc.messages):
-                report.errors.append(RowProblem(number, name, message))
-            continue
-        keys = matcher.keys_of(data)
-        target = matcher.match(keys)
-        earlier = target if isinstance(target, str) else None
-        if earlier is None:
-            earlier = matcher.claim(keys, target, f"row {number}")
-        if earlier is not None:
-            report.skipped += 1
-            report.warnings.append(
-                RowProblem(number, "", f"Duplicate of {earlier} in this file; skipped.")
-            )
-            continue
-        report.categories[data["category"]] += 1
-        yield data, target
-
-
-class _BatchWriter:
-    """Writes valid rows in batches inside the import's single transaction."""
-
-    def __init__(self, report: ImportReport, source: str, synthetic: bool) -> None:
-        self.report, self.source, self.synthetic = report, source, synthetic
-        self.slugs = taken_slugs()
-        self.pending: list[tuple[dict, int | None]] = []
-
-    def add(self, data: dict, target: int | None) -> None:
-        self.pending.append((data, target))
-        if len(self.pending) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        """Create the new rows, apply the updates, and free the session."""
-        new = [data for data, target in self.pending if target is None]
-        if new:
-            insert_institutions(
-                new, source=self.source, slugs=self.slugs, synthetic=self.synthetic
-            )
-            self.report.created += len(new)
-        self._update([(d, t) for d, t in self.pending if t is not None])
-        self.pending = []
-        db.session.flush()
-        db.session.expunge_all()
-
-    def _update(self, changes: list[tuple[dict, int]]) -> None:
-        if not changes:
-            return
-        query = (
-            select(Institution)
-            .where(Institution.id.in_([target for _, target in changes]))
-            .options(
-                selectinload(Institution.names), selectinload(Institution.topic_links)
-            )
-        )
-        existing = {i.id: i for i in db.session.scalars(query)}
-        for data, target in changes:
-            if change_institution(existing[target], data, source=self.source):
-                self.report.updated += 1
-            else:
-                self.report.unchanged += 1
+def _countries() -> set[str]:
+    return set(db.session.scalars(select(Country.iso2)))
 
 
 def import_institutions(
@@ -229,12 +123,21 @@ def import_institutions(
     *,
     fmt: str | None = None,
     dry_run: bool = False,
+    skip_invalid: bool = False,
     max_bytes: int,
     source: str = "import",
     progress: Callable[[int, int], None] | None = None,
+    index: Indexer | None = None,
 ) -> ImportReport:
-    """Import a file all-or-nothing: any rejected row and nothing is written."""
-    report = ImportReport()
+    """Import a file: all or nothing, or with `skip_invalid` every valid row.
+
+    ROR records are placed at their first location in the inventory's
+    countries (records with none are counted, not rejected), and a ROR
+    field that fails validation is left out with a warning. `index`, if
+    given, indexes every written row at the end in one go (see
+    `import_payloads`).
+    """
+    report = ImportReport(skip_invalid=skip_invalid)
     try:
         rows, ctx, fmt = read_rows(Path(path), fmt, max_bytes)
     except ImportFileError as exc:
@@ -244,9 +147,12 @@ def import_institutions(
         rows,
         report=report,
         dry_run=dry_run,
+        lenient=fmt == "ror",
         source=source,
         progress=progress,
         total=lambda: ctx.total or 0,
+        countries=ctx.countries,
+        index=index,
     )
     if ctx.unknown:
         columns = ", ".join(sorted(ctx.unknown))
@@ -262,38 +168,90 @@ def import_payloads(
     *,
     report: ImportReport | None = None,
     dry_run: bool = False,
+    lenient: bool = False,
     source: str = "import",
     synthetic: bool = False,
     progress: Callable[[int, int], None] | None = None,
     total: Callable[[], int] | None = None,
+    countries: set[str] | None = None,
+    index: Indexer | None = None,
 ) -> ImportReport:
-    """Validate numbered payloads and write them all in one transaction, or none."""
+    """Validate every numbered payload, then write them in committed chunks.
+
+    Nothing is written while any row is rejected (unless the report says
+    `skip_invalid`). Without `index`, each chunk's commit indexes its rows
+    as any save does; with it, the rows' ids are kept and handed to `index`
+    once every chunk is committed (bulk indexing).
+    """
     report = report or ImportReport()
-    writer = _BatchWriter(report, source, synthetic)
     if total is None:
         total = lambda: len(rows)  # noqa: E731
     try:
-        for data, target in validated_rows(rows, report, progress, total):
-            # After the first rejected row nothing more is written; the rest is
-            # still validated so that the report lists every problem.
-            if not report.errors:
-                writer.add(data, target)
-        if report.errors:
-            db.session.rollback()
-            return report
-        writer.flush()
-        # A dry run writes inside the transaction, for exact counts, then
-        # rolls back.
-        if dry_run:
-            db.session.rollback()
-            return report
-        db.session.commit()
+        valid = list(
+            validated_rows(
+                rows,
+                report,
+                countries=countries or _countries(),
+                lenient=lenient,
+                progress=progress,
+                total=total,
+            )
+        )
     except ImportFileError as exc:  # raised by a reader part-way through
-        db.session.rollback()
         report.errors.append(RowProblem(0, "", exc.message))
-        return report
-    except Exception:
+    if report.failed:
         db.session.rollback()
-        raise
-    report.written = True
+        return report
+    writer = ChunkWriter(
+        report,
+        source=source,
+        synthetic=synthetic,
+        commit=not dry_run,
+        collect=index is not None,
+    )
+    try:
+        writer.write_all(valid)
+        report.written = not dry_run
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        _report_write_failure(report, writer, len(valid), exc)
+    finally:
+        if dry_run or not report.written:
+            db.session.rollback()
+        if writer.changed:
+            _index_written(report, index, writer.changed)
     return report
+
+
+def _report_write_failure(report, writer: ChunkWriter, total: int, exc) -> None:
+    """Say clearly what is in the database after a failure part-way."""
+    logger.exception("Import failed while writing row %s", writer.failed_row)
+    report.write_failed = True
+    report.written = writer.committed > 0
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    report.errors.append(
+        RowProblem(
+            0,
+            "",
+            f"Writing failed at row {writer.failed_row} ({reason}). "
+            f"{writer.committed} of the {total} valid rows had been committed "
+            "and are in the inventory; the others were not written. Importing "
+            "the same file again updates those rows and adds the rest.",
+        )
+    )
+
+
+def _index_written(report: ImportReport, index: Indexer, ids: set[int]) -> None:
+    """Index the written rows at once; a failure leaves them for `search check`."""
+    started = time.perf_counter()
+    try:
+        index(ids)
+    except Exception:
+        logger.exception("Bulk indexing of %d imported institutions failed", len(ids))
+        report.warn(
+            0,
+            "",
+            "The rows were written but the search index was not updated: "
+            "run `flask search check` to repair it.",
+        )
+    report.index_seconds = time.perf_counter() - started

@@ -21,6 +21,8 @@ IGNORED_COLUMNS = {"slug", "country_name", "url", "created", "updated", "contact
 NAME_COLUMN = re.compile(r"^name_([a-z]{2,3})$")
 
 Row = tuple[int, dict]
+# Key of the payload of a ROR record located outside the inventory's countries.
+OUTSIDE_REGION = "_outside_region"
 
 
 @dataclass
@@ -29,6 +31,9 @@ class ReadContext:
 
     unknown: set[str] = field(default_factory=set)  # columns it did not use
     total: int | None = None  # rows expected, for progress bars
+    # The inventory's countries: a ROR record is placed at its first location
+    # among them (None: at its first location).
+    countries: set[str] | None = None
 
 
 class ImportFileError(DomainError):
@@ -217,10 +222,17 @@ def read_ror(raw: bytes, ctx: ReadContext) -> Iterator[Row]:
         raise ImportFileError("Expected a JSON array of ROR records.")
     ctx.total = len(data)
     for number, record in enumerate(data, start=1):
-        if not isinstance(record, dict) or "names" not in record:
+        if not isinstance(record, dict) or not record.get("names"):
             yield number, {"_error": "Not a ROR v2 record."}
             continue
-        yield number, ror_payload(record)
+        try:
+            location = ror_location(record, ctx.countries)
+            if location is None:
+                yield number, {OUTSIDE_REGION: str(record.get("id") or "")}
+                continue
+            yield number, ror_payload(record, location)
+        except (AttributeError, IndexError, KeyError, TypeError):
+            yield number, {"_error": "Not a ROR v2 record."}
 
 
 def ror_category(types: list[str]) -> str:
@@ -231,8 +243,22 @@ def ror_category(types: list[str]) -> str:
     return ROR_TYPE_CATEGORY.get(types[0], "other") if types else "other"
 
 
-def ror_payload(record: dict) -> dict:
-    """Map one ROR v2 record to a schema payload."""
+def ror_location(record: dict, countries: set[str] | None) -> dict | None:
+    """GeoNames details of the record's first location in `countries`, or None.
+
+    A record located in India and the United States, say, has no place in
+    the inventory; one located first in the United States and then in
+    Germany is taken at its German location.
+    """
+    for location in record.get("locations") or []:
+        details = (location or {}).get("geonames_details") or {}
+        if countries is None or details.get("country_code") in countries:
+            return details
+    return None if countries is not None else {}
+
+
+def ror_payload(record: dict, location: dict | None = None) -> dict:
+    """Map one ROR v2 record located at `location` to a schema payload."""
     names = record.get("names") or []
     display = next((n for n in names if "ror_display" in n.get("types", [])), names[0])
     english = next(
@@ -246,7 +272,8 @@ def ror_payload(record: dict) -> dict:
         if lang and lang != "en" and n is not english and lang not in other:
             if {"label", "ror_display"} & set(n.get("types", [])):
                 other[lang] = n["value"]
-    location = (record.get("locations") or [{}])[0].get("geonames_details", {})
+    if location is None:
+        location = ror_location(record, None)
     website = next(
         (
             link["value"]
@@ -265,6 +292,9 @@ def ror_payload(record: dict) -> dict:
         "country": location.get("country_code"),
         "latitude": location.get("lat"),
         "longitude": location.get("lng"),
+        # GeoNames places the organisation's city, not its building.
+        "geo_source": "entered" if location.get("lat") is not None else None,
+        "geo_precision": "city" if location.get("lat") is not None else None,
         "ror_id": record.get("id"),
         "status": "published"
         if record.get("status", "active") == "active"
