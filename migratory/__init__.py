@@ -25,6 +25,7 @@ def create_app(config: object | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _bind_extensions(app)
+    _init_database(app)
     _register_blueprints(app)
     _register_cli(app)
     init_search(app)
@@ -36,7 +37,12 @@ def create_app(config: object | None = None) -> Flask:
 
 # Modules defining background tasks (`<domain>/tasks.py`), imported so that
 # the consumer knows every task.
-TASK_MODULES = ("migratory.core.mail", "migratory.moderation.tasks")
+TASK_MODULES = (
+    "migratory.core.mail",
+    "migratory.accounts.tasks",
+    "migratory.moderation.tasks",
+    "migratory.search.tasks",
+)
 
 
 def _init_jobs(app: Flask) -> None:
@@ -59,11 +65,35 @@ def _init_maps(app: Flask) -> None:
 
 
 def _init_geocoder(app: Flask) -> None:
-    from migratory.geo.geocoding import make_geocoder
+    from migratory.geo.geocoding import make_geocoder, preload_gazetteer
 
     app.extensions["geocoder"] = make_geocoder(
         app.config["GEOCODER"], user_agent=app.config["GEOCODER_USER_AGENT"]
     )
+    # Radius searches and saves read the gazetteer: build it now, in the
+    # background, not during the first request that needs it.
+    preload_gazetteer()
+
+
+def _init_database(app: Flask) -> None:
+    """SQLite: a write-ahead log (readers never block a writer) and a busy
+    timeout (a writer waits for another's lock) on every connection."""
+    from sqlalchemy import event
+
+    from migratory.extensions import db
+
+    with app.app_context():
+        engines = [e for e in db.engines.values() if e.dialect.name == "sqlite"]
+    busy_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT", 15) * 1000)
+
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")  # persists in the file
+        cursor.close()
+
+    for engine in engines:
+        event.listen(engine, "connect", on_connect)
 
 
 def _bind_extensions(app: Flask) -> None:

@@ -2,10 +2,8 @@
 
 import logging
 
-from flask import url_for
 from sqlalchemy import select
 
-from migratory.accounts.mail import send_mail
 from migratory.accounts.models import STAFF_ROLES, Invitation, User
 from migratory.accounts.passwords import hash_password
 from migratory.accounts.services import (
@@ -17,8 +15,10 @@ from migratory.accounts.services import (
     normalize_email,
     require_secretariat,
 )
+from migratory.accounts.tasks import send_invitation
 from migratory.accounts.tokens import make_token, read_token
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
+from migratory.core.mail import request_locale
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.moderation.audit import record_action
@@ -63,15 +63,7 @@ def invite(
     )
     db.session.commit()
     token = make_token("invite", {"i": invitation.id, "e": email})
-    link = url_for("auth.accept_invitation", token=token, _external=True)
-    send_mail(
-        email,
-        "You are invited to migratory",
-        f"{actor.display_name} invites you to join migratory as "
-        f"{role.replace('_', ' ')}"
-        + (f" for {invitation.country_code}" if invitation.country_code else "")
-        + f". Accept within 14 days:\n\n{link}\n",
-    )
+    send_invitation(invitation.id, token, request_locale())
     return invitation
 
 

@@ -4,10 +4,8 @@ import logging
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
-from flask import url_for
 from sqlalchemy import func, or_, select
 
-from migratory.accounts.mail import send_mail
 from migratory.accounts.models import STAFF_ROLES, User
 from migratory.accounts.passwords import (
     check_password,
@@ -18,6 +16,7 @@ from migratory.accounts.passwords import (
 from migratory.accounts.sessions import end_all_sessions
 from migratory.accounts.tokens import fingerprint, make_token, read_token
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
+from migratory.core.mail import enqueue_mail
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution
@@ -61,12 +60,7 @@ def register_member(email: str, name: str, password: str) -> User:
         # Say nothing to the visitor about who is registered (not even by
         # answering faster than a registration); tell the owner.
         hash_password(password)
-        send_mail(
-            existing.email,
-            "Someone tried to register with your address",
-            "Your address is already registered. If this was you, sign in or "
-            f"reset your password: {url_for('auth.forgot', _external=True)}",
-        )
+        enqueue_mail(existing.email, "already_registered")
         return existing
     user = User(email=email, name=(name or "").strip()[:200], is_member=True)
     user.password_hash = hash_password(password)
@@ -80,15 +74,7 @@ def register_member(email: str, name: str, password: str) -> User:
 def send_verification(user: User) -> None:
     """E-mail a signed link that confirms the address."""
     token = make_token("verify", {"u": user.id, "e": user.email})
-    link = url_for("auth.verify", token=token, _external=True)
-    send_mail(
-        user.email,
-        "Confirm your e-mail address",
-        "Welcome to migratory. To confirm your address, open this link within "
-        f"3 days and press the button on the page:\n\n{link}\n\n"
-        "If you did not register, ignore this message: nothing happens unless "
-        "the button is pressed.\n",
-    )
+    enqueue_mail(user.email, "verification", token=token)
 
 
 def verification_user(token: str) -> User:
@@ -144,13 +130,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = make_token("reset", {"u": user.id, "p": fingerprint(user.password_hash)})
-    link = url_for("auth.reset", token=token, _external=True)
-    send_mail(
-        user.email,
-        "Reset your password",
-        f"To choose a new password, open this link within 2 hours:\n\n{link}\n\n"
-        "If you did not ask for it, ignore this message.",
-    )
+    enqueue_mail(user.email, "password_reset", token=token)
 
 
 def user_for_reset(token: str) -> User:

@@ -2,18 +2,17 @@
 
 import logging
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from migratory.accounts.mail import send_mail
 from migratory.accounts.permissions import (
     may_edit_directly,
     require_signed_in,
 )
 from migratory.accounts.services import require_secretariat
 from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from migratory.core.mail import enqueue_mail
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Institution
@@ -234,16 +233,14 @@ def _decide(actor, proposal: Proposal, status: str, institution, reason) -> None
 
 
 def notify_proposer(proposal: Proposal, institution) -> None:
-    """Tell the proposer what was decided."""
+    """Tell the proposer what was decided, by a queued mail."""
     if proposal.proposer is None:
         return
-    name = institution.name if institution else proposal.data.get("name", "")
-    if proposal.status == "approved":
-        link = url_for("inventory.detail", slug=institution.slug, _external=True)
-        body = f"Your proposal for “{name}” was approved. Thank you.\n\n{link}\n"
-    else:
-        body = (
-            f"Your proposal for “{name}” was not accepted.\n\n"
-            f"Reason: {proposal.reason}\n"
-        )
-    send_mail(proposal.proposer.email, f"Your proposal: {proposal.status}", body)
+    enqueue_mail(
+        proposal.proposer.email,
+        "proposal_decision",
+        status=proposal.status,
+        name=institution.name if institution else proposal.data.get("name", ""),
+        slug=institution.slug if institution else None,
+        reason=proposal.reason or "",
+    )

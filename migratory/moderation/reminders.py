@@ -4,11 +4,11 @@ import dataclasses
 import logging
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
-from migratory.accounts.mail import send_mail
 from migratory.accounts.models import User
+from migratory.core.mail import render_mail, send_message
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.moderation.dashboard import stale_institutions
@@ -28,8 +28,10 @@ class ReminderReport:
 def send_reminders() -> ReminderReport:
     """E-mail each focal point due a digest of their stale entries.
 
-    A recipient whose mail fails is logged and left for the next run, and the
-    others still get theirs; the report names the failures.
+    Runs as the daily job (moderation.tasks) or `flask reminders send`, never
+    in a request. Links are built from SITE_URL. A recipient whose mail fails
+    is logged and left for the next run, and the others still get theirs; the
+    report names the failures.
     """
     report = ReminderReport()
     now = utcnow()
@@ -43,7 +45,7 @@ def send_reminders() -> ReminderReport:
         if not stale or not _due(user, stale, now):
             continue
         try:
-            send_mail(user.email, "Entries to check", _digest(user, stale))
+            send_message(user.email, *_digest(user, stale))
         except OSError:  # smtplib's errors included
             logger.exception("Reminder digest to %s failed", user.email)
             report.failed.append(user.email)
@@ -66,30 +68,15 @@ def _due(user: User, stale, now: datetime) -> bool:
     return now - user.last_reminded >= interval
 
 
-def _digest(user: User, stale) -> str:
-    days = current_app.config["STALE_AFTER_DAYS"]
-    lines = [
-        f"Hello {user.display_name},",
-        "",
-        f"These entries have not been confirmed for {days} days. For "
-        "each, one link confirms it is still correct, one opens it for editing, "
-        "and one proposes archiving it.",
-        "",
+def _digest(user: User, stale) -> tuple[str, str]:
+    """(subject, body) of a digest, with one-click links on SITE_URL."""
+    entries = [
+        {"name": i.name, "slug": i.slug, "token": confirm_token(user, i)} for i in stale
     ]
-    for institution in stale:
-        token = confirm_token(user, institution)
-        lines += [
-            f"* {institution.name}",
-            "  Still correct: "
-            + url_for(
-                "editing.confirm_link",
-                slug=institution.slug,
-                token=token,
-                _external=True,
-            ),
-            "  Edit: " + url_for("editing.edit", slug=institution.slug, _external=True),
-            "  Propose archiving: "
-            + url_for("editing.propose_archive", slug=institution.slug, _external=True),
-            "",
-        ]
-    return "\n".join(lines)
+    return render_mail(
+        "reminder",
+        None,  # no language preference is stored: the default language
+        name=user.display_name,
+        days=current_app.config["STALE_AFTER_DAYS"],
+        entries=entries,
+    )

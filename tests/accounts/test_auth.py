@@ -483,7 +483,7 @@ def test_secretariat_invites_a_focal_point_by_mail(
     assert invitation_count(app) == 1
     [message] = mailbox.to("fp@example.org")
     assert "You are invited" in message["Subject"]
-    assert "focal point for KZ" in mailbox.last_body("fp@example.org")
+    assert "Focal point, Kazakhstan" in mailbox.last_body("fp@example.org")
     assert mailbox.last_link("fp@example.org", "/auth/invitation/")
 
 

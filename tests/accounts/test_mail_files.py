@@ -2,7 +2,7 @@
 
 from email import message_from_string
 
-from migratory.accounts.mail import send_mail
+from migratory.core.mail import send_message
 from tests.conftest import make_test_app, wipe_inventory
 
 
@@ -11,7 +11,7 @@ def test_messages_become_files_instead_of_being_sent(database_url, tmp_path, mai
     app = make_test_app(database_url, tmp_path / "index", MAIL_FILE_DIR=str(folder))
     try:
         with app.test_request_context():
-            send_mail("someone@example.org", "Hello", "A body with a link.")
+            send_message("someone@example.org", "Hello", "A body with a link.")
         [written] = list(folder.glob("*.eml"))
         message = message_from_string(written.read_text(encoding="utf-8"))
         assert message["To"] == "someone@example.org"
