@@ -11,6 +11,7 @@ from migratory.extensions import csrf
 from migratory.geo.features import features_etag, institution_features
 from migratory.geo.nearby import find_nearby
 from migratory.inventory import queries
+from migratory.inventory.caching import public_page
 from migratory.inventory.schemas import InstitutionFilterSchema, PublicInstitutionSchema
 from migratory.inventory.services import get_institution
 from migratory.search.querying import has_search_words
@@ -72,6 +73,7 @@ def list_institutions(filters):
 
 
 @blp.get("/institutions.geojson")
+@public_page
 @blp.arguments(InstitutionFilterSchema, location="query")
 @blp.response(
     200,
@@ -141,6 +143,7 @@ class SearchPageSchema(Schema):
 
 
 @blp.get("/search")
+@public_page
 @blp.arguments(SearchArgsSchema, location="query")
 @blp.response(200, SearchPageSchema)
 def search(args):

@@ -16,10 +16,13 @@ from flask_babel import lazy_gettext as _l
 
 from migratory.geo.outlines import current_outlines
 from migratory.geo.services import browsing_map, map_config, map_tiles
+from migratory.geo.texts import map_texts
 from migratory.inventory import queries
+from migratory.inventory.caching import page_key_parts, public_page
 from migratory.inventory.schemas import parse_filters
 
 bp = Blueprint("geo", __name__)
+bp.add_app_template_global(map_texts)
 
 VENDOR_DIRS = {
     "leaflet": xstatic.pkg.leaflet.BASE_DIR,
@@ -35,9 +38,12 @@ PRESETS = (
     ("north-america", _l("North America")),
 )
 A_YEAR = 365 * 24 * 3600
+# Pages with a map link the outlines by version: a new file makes new pages.
+page_key_parts.append(lambda: current_outlines().version)
 
 
 @bp.get("/map")
+@public_page
 def map_page():
     """Institutions on a map, filtered like the list; points come from the API."""
     filters, errors = parse_filters(request.args)
@@ -49,8 +55,8 @@ def map_page():
         tiles=map_tiles(),
         filters=filters,
         filter_errors=errors,
-        countries=queries.all_countries(),
-        regions=queries.all_regions(),
+        countries=queries.country_options(),
+        regions=queries.region_options(),
         presets=PRESETS,
     )
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from migratory.core.errors import NotFound
 from migratory.extensions import db
+from migratory.inventory.caching import Place, cached_reference
 from migratory.inventory.models import (
     Country,
     Institution,
@@ -119,6 +120,22 @@ def all_regions() -> list[Region]:
     """Regions, groupings first, then M49 regions and sub-regions."""
     return list(
         db.session.scalars(select(Region).order_by(Region.kind, Region.name_en))
+    )
+
+
+def country_options() -> list[Place]:
+    """Countries as plain rows (code and names), cached while the data stands."""
+    return cached_reference(
+        "countries",
+        lambda: [Place(c.iso2, c.name_en, c.name_ru) for c in all_countries()],
+    )
+
+
+def region_options() -> list[Place]:
+    """Regions as plain rows, groupings first, cached while the data stands."""
+    return cached_reference(
+        "regions",
+        lambda: [Place(r.slug, r.name_en, r.name_ru, r.kind) for r in all_regions()],
     )
 
 

@@ -25,6 +25,7 @@ from migratory.geo.nearby import (
 )
 from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
+from migratory.inventory.caching import public_page
 from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
 from migratory.inventory.schemas import parse_filters
 from migratory.inventory.services import get_institution
@@ -67,6 +68,7 @@ def describe_filters(filters: dict, countries, regions) -> list[tuple[str, str]]
 
 
 @bp.get("/")
+@public_page
 def home():
     """Front page: what the inventory is, counts, recent entries, search box."""
     return render_template(
@@ -79,12 +81,13 @@ def home():
 
 
 @bp.get("/institutions")
+@public_page
 def institution_list():
     """Published institutions: near a place, searched when `q` has words, else
     filtered and sorted."""
     filters, errors = parse_filters(request.args)
     filters["per_page"] = filters.get("per_page") or current_app.config["PER_PAGE"]
-    countries, regions = queries.all_countries(), queries.all_regions()
+    countries, regions = queries.country_options(), queries.region_options()
     search = nearby = None
     if filters.get("near"):
         try:
@@ -120,7 +123,7 @@ def institution_list():
         else None,
         countries=countries,
         regions=regions,
-        map_link=url_for("geo.map_page") + filter_query(filters, near=False),
+        map_link=url_for("geo.map_page") + filter_query(filters),
         export_links={
             fmt: url_for("inventory.institution_export", fmt=fmt) + query
             for fmt in EXPORT_FORMATS
@@ -160,6 +163,7 @@ def institution_export(fmt: str):
 
 
 @bp.get("/institutions/<slug>")
+@public_page
 def detail(slug: str):
     """Everything about one published institution."""
     institution = get_institution(slug, published_only=True)
@@ -208,6 +212,7 @@ def json_ld(institution) -> str:
 
 
 @bp.get("/countries")
+@public_page
 def country_index():
     """All countries with links to their pages."""
     return render_template(
@@ -216,6 +221,7 @@ def country_index():
 
 
 @bp.get("/countries/<alpha2>")
+@public_page
 def country(alpha2: str):
     """The published institutions of one country, by category."""
     country = queries.get_country(alpha2)
@@ -236,12 +242,14 @@ def place_map(fixed: dict) -> dict:
 
 
 @bp.get("/regions")
+@public_page
 def region_index():
     """All regions and groupings."""
     return render_template("inventory/regions.html", regions=queries.all_regions())
 
 
 @bp.get("/regions/<slug>")
+@public_page
 def region(slug: str):
     """The published institutions of one region, by category."""
     region = queries.get_region(slug)
