@@ -31,10 +31,13 @@ setup: $(VENV)/.runtime translations
 	$(FLASK) seed
 	$(FLASK) search check
 
-## run: set up, then serve on http://127.0.0.1:5000
+## run: set up, then serve on http://127.0.0.1:5000 with the job consumer beside
+## gunicorn (mail, reminders, retries); Ctrl-C stops both.
 run: setup
-	MIGRATORY_ENV=development $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 \
-		--access-logfile - wsgi:app
+	@export MIGRATORY_ENV=development; \
+	$(BIN)/huey_consumer wsgi.huey --workers 2 --worker-type thread & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 ## test: set up the test environment and run the whole suite (SQLite and PostgreSQL)
 test: $(VENV)/.dev translations
