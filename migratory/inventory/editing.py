@@ -9,6 +9,7 @@ from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import Conflict, DomainError
 from migratory.inventory.forms import institution_form, show_errors
 from migratory.inventory.history import diff_states, revisions_with_changes
+from migratory.inventory.labels import source_label
 from migratory.inventory.services import get_institution, institution_state
 from migratory.moderation import proposals, upkeep
 from migratory.moderation.dashboard import is_stale
@@ -124,6 +125,7 @@ def history(slug: str):
         proposed=proposals.proposals_behind(r for r, _ in revisions),
         action_form=ActionForm(),
         stale=is_stale(institution),
+        source_label=source_label,
     )
 
 

@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from migratory.core.errors import DomainError
 from migratory.inventory import queries
+from migratory.inventory.labels import FIELD_LABELS
 from migratory.inventory.name_lines import name_line_errors, parse_name_lines
 from migratory.inventory.vocab import CATEGORIES, ROLES, STATUSES, TOPICS
 
@@ -42,32 +43,40 @@ class InstitutionForm(FlaskForm):
     """Every field a person may change; the schema validates the result."""
 
     name = StringField(
-        _l("Name (English)"), validators=[DataRequired(), Length(max=300)]
+        FIELD_LABELS["name"], validators=[DataRequired(), Length(max=300)]
     )
-    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=50)])
+    acronym = StringField(
+        FIELD_LABELS["acronym"], validators=[Optional(), Length(max=50)]
+    )
     other_names = TextAreaField(
         _l("Names in other languages, one per line as “ru: Название”"),
         validators=[Optional(), Length(max=3000)],
     )
-    category = SelectField(_l("Category"), choices=choices(CATEGORIES.items()))
-    summary = TextAreaField(_l("Summary of activities"), validators=[Length(max=5000)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=500)])
-    email = StringField(_l("Public e-mail"), validators=[Optional(), Length(max=254)])
-    phone = StringField(_l("Public phone"), validators=[Optional(), Length(max=50)])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
-    country = SelectField(_l("Country"), choices=[], validate_choice=False)
-    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    category = SelectField(
+        FIELD_LABELS["category"], choices=choices(CATEGORIES.items())
+    )
+    summary = TextAreaField(FIELD_LABELS["summary"], validators=[Length(max=5000)])
+    website = StringField(
+        FIELD_LABELS["website"], validators=[Optional(), Length(max=500)]
+    )
+    email = StringField(FIELD_LABELS["email"], validators=[Optional(), Length(max=254)])
+    phone = StringField(FIELD_LABELS["phone"], validators=[Optional(), Length(max=50)])
+    address = StringField(
+        FIELD_LABELS["address"], validators=[Optional(), Length(max=300)]
+    )
+    city = StringField(FIELD_LABELS["city"], validators=[Optional(), Length(max=120)])
+    country = SelectField(FIELD_LABELS["country"], choices=[], validate_choice=False)
+    latitude = FloatField(
+        FIELD_LABELS["latitude"], validators=[Optional(), NumberRange(-90, 90)]
+    )
     longitude = FloatField(
-        _l("Longitude"), validators=[Optional(), NumberRange(-180, 180)]
+        FIELD_LABELS["longitude"], validators=[Optional(), NumberRange(-180, 180)]
     )
-    topics = CheckboxesField(_l("Topics"), choices=choices(TOPICS.items()))
-    roles = CheckboxesField(
-        _l("Role in the data network"), choices=choices(ROLES.items())
-    )
+    topics = CheckboxesField(FIELD_LABELS["topics"], choices=choices(TOPICS.items()))
+    roles = CheckboxesField(FIELD_LABELS["roles"], choices=choices(ROLES.items()))
     # Only the secretariat sees it; the schema checks the value.
     status = SelectField(
-        _l("Status"), choices=choices(STATUSES.items()), validate_choice=False
+        FIELD_LABELS["status"], choices=choices(STATUSES.items()), validate_choice=False
     )
     comment = StringField(
         _l("Why this change? (optional, shown in the history)"),

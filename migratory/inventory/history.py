@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from migratory.core.errors import NotFound
 from migratory.extensions import db
+from migratory.inventory.labels import field_label, value_label
 from migratory.inventory.models import Institution, InstitutionRevision
 
 # Bookkeeping that every change moves; not shown as a difference.
@@ -15,11 +16,16 @@ HIDDEN = {"slug", "version", "geo_source", "geo_precision"}
 
 @dataclass
 class FieldChange:
-    """One field's value before and after."""
+    """One field's value before and after, as a reader sees them."""
 
     field: str
     before: object
     after: object
+
+    @property
+    def label(self):
+        """The field's label, as the form calls it."""
+        return field_label(self.field)
 
 
 def diff_states(before: dict | None, after: dict) -> list[FieldChange]:
@@ -29,7 +35,7 @@ def diff_states(before: dict | None, after: dict) -> list[FieldChange]:
         f for f in before if f not in after and f not in HIDDEN
     ]
     return [
-        FieldChange(f, _shown(before.get(f)), _shown(after.get(f)))
+        FieldChange(f, value_label(f, before.get(f)), value_label(f, after.get(f)))
         for f in fields
         if _comparable(before.get(f)) != _comparable(after.get(f))
     ]
@@ -44,18 +50,6 @@ def _comparable(value):
     if isinstance(value, list):
         return sorted(map(repr, value))
     return None if value in ("", []) else value
-
-
-def _shown(value) -> str:
-    """A value as a reader sees it in a diff."""
-    if value in (None, "", []):
-        return ""
-    if isinstance(value, list):
-        return ", ".join(
-            f"{v['lang']}: {v['name']}" if isinstance(v, dict) else str(v)
-            for v in value
-        )
-    return str(value)
 
 
 def revisions_with_changes(

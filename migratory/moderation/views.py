@@ -14,6 +14,7 @@ from migratory.core.errors import Conflict, DomainError, ValidationFailed
 from migratory.extensions import login_manager
 from migratory.inventory import queries
 from migratory.inventory.forms import choices, institution_form, show_errors
+from migratory.inventory.labels import field_label
 from migratory.moderation import dashboard as watch
 from migratory.moderation import proposals, upkeep
 from migratory.moderation.audit import audit_actions, audit_log
@@ -80,7 +81,7 @@ def _proposal_page(item, form, status: int = 200, review=None):
         "secretariat/proposal.html",
         proposal=item,
         changes=review.changes,
-        conflicts=review.conflicts,
+        conflicts=[field_label(key) for key in review.conflicts],
         form=form,
         reject_form=RejectForm(),
     ), status

@@ -79,13 +79,17 @@ def test_conflict_page_shows_both_versions_side_by_side(conflict):
     rows = table(conflict.get_data(as_text=True), "conflict-diff")
 
     assert sorted(rows) == [
-        ["name", "Migration Statistics Agency", "Agency for Migration Statistics"],
         [
-            "summary",
+            "Name (English)",
+            "Migration Statistics Agency",
+            "Agency for Migration Statistics",
+        ],
+        [
+            "Summary of activities",
             "Produces statistics on international migration.",
             "Statistics on migration, by the second person.",
         ],
-        ["website", "https://stat.example.org", "https://second.example.org"],
+        ["Website", "https://stat.example.org", "https://second.example.org"],
     ]
 
 
@@ -222,4 +226,4 @@ def test_a_proposal_on_an_old_version_warns_the_secretariat(app, make_user, slug
     assert "later changes to other fields are kept" in page
     # Only what the proposer changed is shown, and would be applied: the later
     # move to Astana is not undone.
-    assert table(page, "proposal-diff") == [["acronym", "AMS", "AMSK"]]
+    assert table(page, "proposal-diff") == [["Acronym", "AMS", "AMSK"]]

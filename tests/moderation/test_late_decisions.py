@@ -67,7 +67,7 @@ def test_same_field_changed_since_is_refused_until_edited(
 ):
     later_edit(secretariat, slug, website="https://other.example.org")
     page = secretariat.get(proposal_page(old_proposal)).get_data(as_text=True)
-    assert "Changed since in the same fields: website" in page
+    assert "Changed since in the same fields: Website" in page
 
     response = approve(secretariat, old_proposal, comment="Checked with the office")
 
@@ -114,7 +114,7 @@ def test_proposal_diff_on_a_current_entry_is_the_whole_change(
     page = secretariat.get(proposal_page(old_proposal)).get_data(as_text=True)
 
     assert table(page, "proposal-diff") == [
-        ["website", "https://stat.example.org", "https://new.example.org"]
+        ["Website", "https://stat.example.org", "https://new.example.org"]
     ]
     assert "The entry changed after this proposal" not in page
 

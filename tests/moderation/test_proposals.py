@@ -328,8 +328,8 @@ def test_proposal_page_shows_field_by_field_differences(secretariat, pending):
 
     rows = table(page, "proposal-diff")
     assert sorted(rows) == [
-        ["name", ORIGINAL, "Agency for Migration Data"],
-        ["website", "https://stat.example.org", "https://data.example.org"],
+        ["Name (English)", ORIGINAL, "Agency for Migration Data"],
+        ["Website", "https://stat.example.org", "https://data.example.org"],
     ]
     assert MEMBER in page
 
@@ -501,7 +501,7 @@ def test_archive_proposal_page_shows_the_status_change(app, member, secretariat,
         as_text=True
     )
 
-    assert table(page, "proposal-diff") == [["status", "published", "archived"]]
+    assert table(page, "proposal-diff") == [["Status", "Published", "Archived"]]
 
 
 # The audit log.
