@@ -12,10 +12,17 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
-from migratory.accounts.passwords import MIN_LENGTH
+from migratory.accounts.passwords import RULE, password_problem
 from migratory.inventory.forms import choices
 from migratory.inventory.vocab import STATUSES
 
@@ -27,9 +34,20 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+def strong_password(form, field) -> None:
+    """The password rules, checked as the form is read (blanks included: a
+    password of spaces is a password, and refused as one)."""
+    email = form.email.data if "email" in form else ""
+    problem = password_problem(field.data or "", email or "")
+    if problem:
+        raise ValidationError(problem)
+
+
 def _new_password(label):
     return PasswordField(
-        label, validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)]
+        label,
+        validators=[InputRequired(message=RULE), strong_password],
+        description=RULE,
     )
 
 
@@ -70,7 +88,7 @@ class AcceptInvitationForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[Optional(), Length(max=200)], description=NAME_HINT
     )
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
+    password = _new_password(_l("Password"))
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[EqualTo("password", message=_l("The passwords differ."))],
