@@ -33,6 +33,15 @@ def is_stale(institution: Institution) -> bool:
     return (institution.last_verified or institution.created) < stale_before()
 
 
+def freshness(institution: Institution) -> str:
+    """The entry's state: stale (not confirmed, or added and never confirmed,
+    for the configured time), unconfirmed (added since, never confirmed) or
+    fresh (confirmed since). The dashboard counts by the same rule."""
+    if is_stale(institution):
+        return "stale"
+    return "fresh" if institution.last_verified else "unconfirmed"
+
+
 def counts_by_status() -> dict[str, int]:
     rows = db.session.execute(
         select(Institution.status, func.count()).group_by(Institution.status)
@@ -48,25 +57,38 @@ class CountryFreshness:
     fresh: int
     stale: int
     focal_points: int
+    unconfirmed: int = 0
     drafts: int = 0
     archived: int = 0
 
 
 def freshness_by_country() -> list[CountryFreshness]:
-    """Per country: fresh and stale published entries, drafts, archived entries
-    and its focal points (one grouped query each)."""
+    """Per country: fresh, stale and never confirmed published entries (as
+    `freshness` says), drafts, archived entries and its focal points (one
+    grouped query each)."""
     cutoff = stale_before()
     stale = func.sum(func.cast(_last_confirmed() < cutoff, db.Integer))
+    unconfirmed = func.sum(
+        func.cast(
+            Institution.last_verified.is_(None) & (Institution.created >= cutoff),
+            db.Integer,
+        )
+    )
     rows = db.session.execute(
         select(
-            Institution.country_code, Institution.status, func.count(), stale
+            Institution.country_code,
+            Institution.status,
+            func.count(),
+            stale,
+            unconfirmed,
         ).group_by(Institution.country_code, Institution.status)
     )
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for code, status, total, old in rows:
+    for code, status, total, old, new in rows:
         counts[code][status] = total
         if status == "published":
             counts[code]["stale"] = int(old or 0)
+            counts[code]["unconfirmed"] = int(new or 0)
     focal = dict(
         db.session.execute(
             select(User.country_code, func.count())
@@ -77,11 +99,14 @@ def freshness_by_country() -> list[CountryFreshness]:
     rows = []
     for country in db.session.scalars(select(Country).order_by(Country.name_en)):
         by_status = counts.get(country.iso2, {})
+        stale_count = by_status.get("stale", 0)
+        unconfirmed_count = by_status.get("unconfirmed", 0)
         rows.append(
             CountryFreshness(
                 country,
-                fresh=by_status.get("published", 0) - by_status.get("stale", 0),
-                stale=by_status.get("stale", 0),
+                fresh=by_status.get("published", 0) - stale_count - unconfirmed_count,
+                stale=stale_count,
+                unconfirmed=unconfirmed_count,
                 focal_points=focal.get(country.iso2, 0),
                 drafts=by_status.get("draft", 0),
                 archived=by_status.get("archived", 0),

@@ -251,3 +251,23 @@ def make_stale(app, slug, days=400):
             .values(created=long_ago, last_verified=long_ago)
         )
         db.session.commit()
+
+
+def make_confirmed(app, slug, days=0):
+    """Confirmed (and created) `days` ago, written straight to the database."""
+    make_stale(app, slug, days)
+
+
+def never_confirmed(app, slug, days):
+    """Added `days` ago and never confirmed, written straight to the database."""
+    from migratory.core.models import utcnow
+    from migratory.extensions import db
+    from migratory.inventory.models import Institution
+
+    with app.app_context():
+        db.session.execute(
+            update(Institution)
+            .where(Institution.slug == slug)
+            .values(created=utcnow() - timedelta(days=days), last_verified=None)
+        )
+        db.session.commit()

@@ -11,6 +11,7 @@ from tests.conftest import csrf_token
 from tests.moderation import (
     entry,
     institution_count,
+    make_confirmed,
     make_stale,
     revisions,
     signed_in,
@@ -38,10 +39,13 @@ def stale(app, make_institution):
 
 
 @pytest.fixture
-def fresh(make_institution):
-    return make_institution(
+def fresh(app, make_institution):
+    """An entry confirmed a moment ago."""
+    slug = make_institution(
         name=FRESH_NAME, acronym="MSK", website="https://migration.example.kz"
     )
+    make_confirmed(app, slug)
+    return slug
 
 
 @pytest.fixture
@@ -363,21 +367,22 @@ def test_dashboard_counts_entries_by_status(secretariat, make_institution):
 
 
 def freshness(page: str) -> dict[str, list[str]]:
-    """Country name → [fresh, stale, focal points, drafts, archived]."""
+    """Country name → [fresh, stale, not yet confirmed, focal points, drafts,
+    archived]."""
     return {row[0]: row[1:] for row in table(page, "freshness")}
 
 
 def test_freshness_table_counts_fresh_and_stale_per_country(secretariat, stale, fresh):
     rows = freshness(dashboard(secretariat))
 
-    assert rows["Kazakhstan"] == ["1", "1", "missing", "0", "0"]
-    assert rows["Georgia"] == ["0", "0", "missing", "0", "0"]
+    assert rows["Kazakhstan"] == ["1", "1", "0", "missing", "0", "0"]
+    assert rows["Georgia"] == ["0", "0", "0", "missing", "0", "0"]
 
 
 def test_freshness_table_counts_focal_points(secretariat, focal):
     rows = freshness(dashboard(secretariat))
 
-    assert rows["Kazakhstan"] == ["1", "1", "1", "0", "0"]
+    assert rows["Kazakhstan"] == ["1", "1", "0", "1", "0", "0"]
 
 
 def test_freshness_table_counts_drafts_and_archived_per_country(
@@ -393,9 +398,9 @@ def test_freshness_table_counts_drafts_and_archived_per_country(
 
     rows = freshness(dashboard(secretariat))
 
-    assert rows["Kazakhstan"][0] == "1"
-    assert rows["Kazakhstan"][3:] == ["2", "0"]
-    assert rows["Georgia"] == ["0", "0", "missing", "0", "1"]
+    assert rows["Kazakhstan"][:3] == ["0", "0", "1"]  # added, not yet confirmed
+    assert rows["Kazakhstan"][4:] == ["2", "0"]
+    assert rows["Georgia"] == ["0", "0", "0", "missing", "0", "1"]
 
 
 def test_freshness_table_has_a_row_for_every_country(app, secretariat):
