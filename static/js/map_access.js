@@ -11,7 +11,7 @@
   if (!window.L) {
     return;
   }
-  var REVEAL_WAIT_MS = 1500;
+  var SETTLE_MS = 600; // a zoom animation has begun by then, if there is one
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (match, key) {
@@ -98,11 +98,11 @@
     });
   }
 
-  function revealedIcon(group, markerCluster) {
+  function revealedIcon(group, markerCluster, opened) {
     var found = null;
     markerCluster.getAllChildMarkers().some(function (marker) {
       var shown = group.getVisibleParent(marker);
-      if (shown && shown._icon && shown._icon.isConnected) {
+      if (shown && shown._icon && shown._icon !== opened && shown._icon.isConnected) {
         found = shown._icon;
       }
       return found !== null;
@@ -110,31 +110,40 @@
     return found;
   }
 
-  /* Enter or Space on a cluster: what a click does, then the focus follows. */
+  /* Enter or Space on a cluster: what a click does, then the focus follows
+     once the map and the cluster layer have stopped moving. */
   function openCluster(map, group, markerCluster, event) {
     var done = false;
+    var opened = markerCluster._icon;
+    function moving() {
+      return map._animatingZoom || group._inZoomAnimation > 0;
+    }
     function focusRevealed(target) {
       if (done) {
         return;
       }
       done = true;
-      group.off("animationend", afterZoom);
+      group.off("animationend", settle);
       group.off("spiderfied", afterSpread);
-      var icon = target || revealedIcon(group, markerCluster);
+      var icon = target || revealedIcon(group, markerCluster, opened);
       if (icon) {
         icon.focus({ preventScroll: true });
       }
     }
-    function afterZoom() {
-      window.setTimeout(focusRevealed, 0);
+    function settle() {
+      if (moving()) {
+        window.setTimeout(settle, 100);
+      } else {
+        focusRevealed();
+      }
     }
     function afterSpread(spread) {
       var first = spread.markers && spread.markers[0];
       focusRevealed(first && first._icon);
     }
-    group.once("animationend", afterZoom);
+    group.on("animationend", settle);
     group.once("spiderfied", afterSpread);
-    window.setTimeout(focusRevealed, REVEAL_WAIT_MS);
+    window.setTimeout(settle, SETTLE_MS);
     // The group's own click handler (zoom to bounds, or spiderfy at the
     // deepest zoom) answers "clusterclick" events of this cluster.
     group.fire("click", { layer: markerCluster, originalEvent: event }, false);
