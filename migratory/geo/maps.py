@@ -4,10 +4,12 @@ Folium writes the Leaflet set-up; pages embed two of its parts (the map element
 and its script) and load the libraries folium asks for from the app's own
 static files, never from a CDN, so maps work with no internet at all. Points
 are not inlined: the overview map fetches them from the GeoJSON endpoint.
-Each function here is a pure function of its arguments.
+Each function here is a pure function of its arguments, so the built maps
+are kept (per tiles, assets, bounds and layer names: per locale and settings).
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import folium
@@ -123,6 +125,7 @@ def _parts(fmap: folium.Map, names: dict[str, str]) -> MapParts:
     )
 
 
+@lru_cache(maxsize=64)
 def overview_map(
     tiles: Tiles,
     assets: Assets,
@@ -155,6 +158,7 @@ def overview_map(
     )
 
 
+@lru_cache(maxsize=1024)
 def location_map(
     tiles: Tiles, assets: Assets, latitude: float, longitude: float
 ) -> MapParts:

@@ -86,11 +86,17 @@ class _Bounded:
             self.bytes -= dropped
 
 
-_pages = _Bounded(MAX_PAGES, MAX_PAGE_BYTES)
+def _cache(name: str) -> _Bounded:
+    """This application's cache `name` ("pages" or "reference")."""
+    caches = current_app.extensions.setdefault("public_caches", {})
+    if name not in caches:
+        caches[name] = _Bounded(MAX_PAGES if name == "pages" else 64, MAX_PAGE_BYTES)
+    return caches[name]
+
+
 # Other things public pages depend on (e.g. the map outlines' version), as
 # functions that return a hashable value; other packages add theirs.
 page_key_parts: list = []
-_reference = _Bounded(64, MAX_PAGE_BYTES)
 
 
 def cached_reference(name: str, build):
@@ -99,10 +105,10 @@ def cached_reference(name: str, build):
     Values must be plain data (never ORM objects, which belong to a session).
     """
     key = (name, data_stamp())
-    found = _reference.get(key)
+    found = _cache("reference").get(key)
     if found is None:
         found = build()
-        _reference.put(key, found)
+        _cache("reference").put(key, found)
     return found
 
 
@@ -178,7 +184,7 @@ def public_page(view):
 
 def _cached_or_rendered(key, view, args, kwargs):
     """The page from the cache, or rendered and cached if it may be shared."""
-    found = _pages.get(key)
+    found = _cache("pages").get(key)
     if found is None:
         g.csp_nonce = NONCE_STAND_IN
         try:
@@ -190,7 +196,7 @@ def _cached_or_rendered(key, view, args, kwargs):
         body = response.get_data()
         found = (body, response.mimetype, response.content_type)
         if not session.modified:
-            _pages.put(key, found, len(body))
+            _cache("pages").put(key, found, len(body))
     body, _, content_type = found
     if NONCE_STAND_IN.encode() in body:
         from migratory.core.views import csp_nonce

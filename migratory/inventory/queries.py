@@ -59,6 +59,7 @@ def list_institutions(filters: dict, *, page: int = 1, per_page: int = 25):
     query = filtered_select(filters).order_by(
         *SORT_COLUMNS.get(filters.get("sort"), SORT_COLUMNS["name"]), Institution.id
     )
+    # Loaded with the page, never one query per row (the API shows contacts).
     query = query.options(
         selectinload(Institution.topic_links),
         selectinload(Institution.names),
@@ -80,9 +81,10 @@ def iter_institutions(filters: dict, *, batch: int = 1000):
 
 def counts_by_category(filters: dict | None = None) -> dict[str, int]:
     """Number of published institutions per category."""
-    sub = filtered_select(filters or {}).subquery()
     rows = db.session.execute(
-        select(sub.c.category, func.count()).group_by(sub.c.category)
+        filtered_select(filters or {})
+        .with_only_columns(Institution.category, func.count())
+        .group_by(Institution.category)
     )
     return dict(rows.all())
 
