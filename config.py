@@ -107,8 +107,8 @@ class Config:
     # A focal point gets the same digest again only after this many days
     # (sooner when more of their entries become stale).
     REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", 7))
-    # The public address of the site, for links in mail sent by commands
-    # (`flask reminders send`), outside any request.
+    # The public address of the site: every link in mail is built from it,
+    # never from the Host header of a request.
     SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000")
 
     # Background jobs (huey): SQLite file under instance/ by default, Redis
