@@ -3,7 +3,7 @@
 import secrets
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_babel import get_locale
 
 from migratory.core import error_pages
@@ -67,6 +67,14 @@ def url_with(**changes) -> str:
             args[key] = value
     query = urlencode(args)
     return f"{request.path}?{query}" if query else request.path
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own: send them to the SVG icon."""
+    response = redirect(url_for("static", filename="favicon.svg"))
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.after_app_request
