@@ -12,7 +12,9 @@ coordinates with a precision, whichever geocoder is given.
 """
 
 import csv
+import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -134,6 +136,37 @@ def _index() -> dict[str, tuple[City, ...]]:
     return {key: tuple(sorted(cities, key=_rank)) for key, cities in named.items()}
 
 
+_index_lock = threading.Lock()  # one build per process; lookups wait for it
+_preloader: threading.Thread | None = None
+
+
+def gazetteer_index() -> dict[str, tuple[City, ...]]:
+    """The gazetteer's index, built once per process (a few seconds)."""
+    with _index_lock:
+        return _index()
+
+
+def preload_gazetteer() -> threading.Thread:
+    """Build the index in a background thread, once per process, so that no
+    request pays for it; lookups made meanwhile wait for this one build."""
+    global _preloader
+    if _preloader is None:
+        _preloader = threading.Thread(
+            target=gazetteer_index, name="gazetteer-preload", daemon=True
+        )
+        _preloader.start()
+    return _preloader
+
+
+def _after_fork_in_child() -> None:
+    # A fork during the build copies a held lock and no thread: start afresh.
+    global _index_lock, _preloader
+    _index_lock, _preloader = threading.Lock(), None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _rank(city: City) -> tuple[bool, int]:
     return not city.capital, -city.population
 
@@ -157,7 +190,7 @@ class GazetteerGeocoder(Geocoder):
         wanted = {c.upper() for c in country_codes} if country_codes else None
         found = [
             city
-            for city in _index().get(key, ())
+            for city in gazetteer_index().get(key, ())
             if wanted is None or city.countrycode in wanted
         ]
         if not found:

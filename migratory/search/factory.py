@@ -14,7 +14,10 @@ def init_search(app: Flask) -> None:
     if name == "whoosh":
         from migratory.search.whoosh_backend import WhooshBackend
 
-        backend = WhooshBackend(app.config["SEARCH_INDEX_DIR"])
+        backend = WhooshBackend(
+            app.config["SEARCH_INDEX_DIR"],
+            lock_timeout=app.config.get("SEARCH_LOCK_TIMEOUT", 30.0),
+        )
     elif name == "postgresql":
         from migratory.search.postgres_backend import PostgresBackend
 

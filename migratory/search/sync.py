@@ -2,8 +2,10 @@
 
 Every flush records which institutions it touched in `session.info`; a commit
 hands them to the search backend, a rollback forgets them, so a rolled-back
-change never reaches the index. Indexing failures are logged, never raised:
-a person's save has already succeeded, and `flask search check` repairs.
+change never reaches the index. Indexing failures are never raised (a
+person's save has already succeeded): the update is queued as a job that
+retries it (`migratory.search.tasks`), and `flask search check` repairs
+whatever is left.
 """
 
 import logging
@@ -38,15 +40,16 @@ def _index_committed(session: Session) -> None:
     if not current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
         return
     from migratory.search.services import reindex
+    from migratory.search.tasks import queue_reindex
 
     try:
         reindex(ids)
     except Exception:
         logger.exception(
-            "Search index update failed for %d institutions; "
-            "run `flask search check` to repair",
+            "Search index update failed for %d institutions; queued for retry",
             len(ids),
         )
+        queue_reindex("institution", ids)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -23,7 +23,7 @@ from migratory.search.whoosh_sets import PostingSets, rank
 logger = logging.getLogger(__name__)
 
 INDEX_NAME = "institutions_v5"  # a new name when the schema changes
-WRITE_LOCK_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
+WRITE_LOCK_TIMEOUT = 30.0  # default seconds a writer waits for another's lock
 BULK_CHUNK = 20_000  # documents per writer in a rebuild
 PREFIX_MIN, PREFIX_MAX = 3, 10
 # Two matching fields, not one per source field: every sub-query of a word is a
@@ -138,8 +138,11 @@ def whoosh_fields(document: dict) -> dict:
 class WhooshBackend(SearchBackend):
     """One index folder; one reused searcher per process, refreshed on change."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(
+        self, directory: str, lock_timeout: float = WRITE_LOCK_TIMEOUT
+    ) -> None:
         self.directory = Path(directory)
+        self.lock_timeout = lock_timeout
         self.directory.mkdir(parents=True, exist_ok=True)
         if whoosh_index.exists_in(self.directory, indexname=INDEX_NAME):
             self.ix = whoosh_index.open_dir(self.directory, indexname=INDEX_NAME)
@@ -284,7 +287,7 @@ class WhooshBackend(SearchBackend):
     def _writer(self, **kwargs):
         # Several worker processes share the folder: wait for the lock rather
         # than fail (a plain writer raises LockError at once).
-        return self.ix.writer(timeout=WRITE_LOCK_TIMEOUT, delay=0.05, **kwargs)
+        return self.ix.writer(timeout=self.lock_timeout, delay=0.05, **kwargs)
 
     def index(self, documents: Iterable[dict]) -> None:
         # The writer first: documents read lazily are then read under its lock.
