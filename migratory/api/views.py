@@ -23,6 +23,53 @@ blp = Blueprint(
 csrf.exempt(blp)
 
 
+def error_doc(description: str, code: int, example: dict) -> dict:
+    """An error response in the OpenAPI document, with the body it carries."""
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "example": {"code": code, **example},
+            }
+        },
+    }
+
+
+NUL_REFUSED = error_doc(
+    "A NUL character in the path or the query string.",
+    400,
+    {"status": "Bad Request", "message": "The request contains a NUL character."},
+)
+BUSY = {
+    **error_doc(
+        "The database is busy (a long import, say): nothing was done; retry "
+        "after the seconds in Retry-After.",
+        503,
+        {"status": "Service Unavailable", "message": "The database is busy ..."},
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+}
+FILTERS_REFUSED = error_doc(
+    "A filter is refused: `country` not the ISO alpha-2 code of a member State, "
+    "`region` not a region's slug, `category`, `topic`, `role` or `sort` outside "
+    "their vocabularies, `page` outside 1-100000, `per_page` outside 1-100, "
+    "`near` longer than 200 characters, `radius_km` outside 1-5000. "
+    "`errors.query` names each refused field with the reason.",
+    422,
+    {
+        "status": "Unprocessable Entity",
+        "errors": {"query": {"country": ["Unknown country code 'XX'."]}},
+    },
+)
+NOT_FOUND = error_doc(
+    "No published institution has this slug.",
+    404,
+    {"status": "Not Found", "message": "No such institution."},
+)
+FILTERED = {"responses": {400: NUL_REFUSED, 422: FILTERS_REFUSED, 503: BUSY}}
+
+
 class InstitutionPageSchema(Schema):
     """A page of institutions with the total and a link to the next page."""
 
@@ -38,6 +85,7 @@ class InstitutionPageSchema(Schema):
 @blp.get("/institutions")
 @blp.arguments(InstitutionFilterSchema, location="query")
 @blp.response(200, InstitutionPageSchema)
+@blp.doc(**FILTERED)
 def list_institutions(filters):
     """Published institutions, filtered (searched, with `q`; nearest first, with
     `near`) like the list page."""
@@ -81,6 +129,7 @@ def list_institutions(filters):
     description="A GeoJSON FeatureCollection of Points; properties slug, name, "
     "category, city and country (ISO alpha-2).",
 )
+@blp.doc(**FILTERED)
 def institutions_geojson(filters):
     """Published institutions with coordinates, filtered like the list, as GeoJSON.
 
@@ -109,6 +158,7 @@ def _unchanged_for_client(etag: str) -> bool:
 
 @blp.get("/institutions/<slug>")
 @blp.response(200, PublicInstitutionSchema)
+@blp.doc(responses={400: NUL_REFUSED, 404: NOT_FOUND, 503: BUSY})
 def get_one(slug):
     """One published institution."""
     return get_institution(slug, published_only=True)
@@ -146,6 +196,7 @@ class SearchPageSchema(Schema):
 @public_page
 @blp.arguments(SearchArgsSchema, location="query")
 @blp.response(200, SearchPageSchema)
+@blp.doc(**FILTERED)
 def search(args):
     """Full-text search; never fails on odd input (an empty result instead)."""
     page = search_institutions(args.get("q") or "", args)
@@ -194,6 +245,27 @@ class SuggestionSchema(Schema):
 @blp.get("/search/suggest")
 @blp.arguments(SuggestArgsSchema, location="query")
 @blp.response(200, SuggestionSchema(many=True))
+@blp.doc(
+    responses={
+        400: NUL_REFUSED,
+        422: error_doc(
+            "`limit` outside 1-10.",
+            422,
+            {
+                "status": "Unprocessable Entity",
+                "errors": {
+                    "query": {
+                        "limit": [
+                            "Must be greater than or equal to 1 "
+                            "and less than or equal to 10."
+                        ]
+                    }
+                },
+            },
+        ),
+        503: BUSY,
+    }
+)
 def suggest(args):
     """Up to 10 institutions whose name or acronym has a word starting with `q`."""
     return suggest_institutions(args["q"], limit=args["limit"])

@@ -310,7 +310,11 @@ def test_unknown_slug_is_404_json(client):
     response = client.get(f"{API}/no-such-institution")
     assert response.status_code == 404
     assert response.mimetype == "application/json"
-    assert response.json == {"code": 404, "message": "No such institution."}
+    assert response.json == {
+        "code": 404,
+        "status": "Not Found",
+        "message": "No such institution.",
+    }
 
 
 @pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/institutions", "/api/"])
