@@ -255,10 +255,11 @@ def change_institution(
     return True
 
 
-def create_institution(
+def add_institution(
     payload: dict, *, source: str = "web", comment=None, author_id: int | None = None
 ) -> Institution:
-    """Validate and create an institution; commit and log."""
+    """Validate and add an institution with its first revision (flush, no
+    commit: the use case that calls it commits once, with its other writes)."""
     data = validate_institution(payload)
     [ident] = insert_institutions(
         [data],
@@ -267,9 +268,19 @@ def create_institution(
         comment=comment,
         author_id=author_id,
     )
-    db.session.commit()
     institution = db.session.get(Institution, ident)
-    logger.info("Institution %s created (%s)", institution.slug, source)
+    logger.info("Institution %s added (%s)", institution.slug, source)
+    return institution
+
+
+def create_institution(
+    payload: dict, *, source: str = "web", comment=None, author_id: int | None = None
+) -> Institution:
+    """Create an institution as a use case of its own: add it, then commit."""
+    institution = add_institution(
+        payload, source=source, comment=comment, author_id=author_id
+    )
+    db.session.commit()
     return institution
 
 

@@ -17,8 +17,8 @@ from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Institution
 from migratory.inventory.services import (
+    add_institution,
     change_institution,
-    create_institution,
     get_institution,
     validate_institution,
 )
@@ -97,9 +97,11 @@ def create_or_propose(user, payload: dict, comment: str | None = None):
     payload = _editable(payload, user)
     validate_institution(payload)
     if user.is_secretariat:
-        return "saved", create_institution(
+        institution = add_institution(
             payload, source="web", comment=comment, author_id=user.id
         )
+        db.session.commit()
+        return "saved", institution
     return "proposed", propose(user, "new", None, payload, comment)
 
 
@@ -165,13 +167,15 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
 
     As proposed, only the fields the proposer changed are applied; where
     someone changed the same field since, the secretariat must edit first.
+    One transaction: the entry, its revision, the decision and the audit
+    entry are committed together, or nothing is.
     """
     require_secretariat(actor)
     proposal = _pending(ident)
     note = comment or proposal.comment
     source = f"proposal:{proposal.id}"
     if proposal.kind == "new":
-        institution = create_institution(
+        institution = add_institution(
             payload or proposal.data, source=source, comment=note, author_id=actor.id
         )
     else:
@@ -228,7 +232,7 @@ def _decide(actor, proposal: Proposal, status: str, institution, reason) -> None
     record_action(
         actor, f"proposal {status}", target, proposal=proposal.id, reason=reason
     )
-    db.session.commit()
+    db.session.commit()  # the only commit: of the decision and all it applied
     notify_proposer(proposal, institution)
 
 

@@ -7,6 +7,7 @@ from migratory.core.errors import Conflict, ValidationFailed
 from migratory.extensions import db
 from migratory.inventory.models import Institution, InstitutionRevision
 from migratory.inventory.services import (
+    add_institution,
     create_institution,
     get_institution,
     update_institution,
@@ -27,6 +28,14 @@ def test_create_institution_stores_fields_and_first_revision(ctx):
     assert stored.version == 1
     assert [r.number for r in stored.revisions] == [1]
     assert stored.revisions[0].data["name"] == stored.name
+
+
+def test_add_institution_leaves_the_commit_to_the_use_case(ctx):
+    slug = add_institution(institution_payload()).slug
+    db.session.rollback()
+
+    assert db.session.scalar(select(Institution).filter_by(slug=slug)) is None
+    assert db.session.scalar(select(InstitutionRevision)) is None
 
 
 def test_slugs_are_unique_and_transliterated(ctx):
