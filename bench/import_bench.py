@@ -1,14 +1,23 @@
-"""Import throughput: the ROR sample and 100,000 synthetic rows, against a baseline.
+"""Import throughput: a 20,000-record ROR dump with its indexing, the ROR sample
+and 100,000 synthetic CSV rows, each against a baseline measured in the same run.
 
-The baseline is the naive way to load rows: one `create_institution()` call per
-row (validate, write, commit), as a form would. Both run in this same process
-tree on the same machine, each on a fresh database built from the migrations.
+- ROR, import + indexing (default settings, `flask inventory import --format
+  ror`): a synthetic ROR-v2-like dump of 20,000 records generated at run time
+  (bench/ror_synthetic.py), against the way imports were indexed before: one
+  transaction, then every row indexed one document at a time as the commit
+  hands it to the index. Goal: 20,000 records in 60 s or less.
+- CSV, import alone: against one `create_institution()` call per row
+  (validate, write, commit), as a form would.
 
-    .venv/bin/python bench/import_bench.py [--rows 100000] [--baseline-rows 2000]
+Each run is in a child process on a fresh database built from the migrations.
+
+    .venv/bin/python bench/import_bench.py [--ror-records 20000] [--only-ror]
+        [--rows 100000] [--baseline-rows 2000]
 """
 
 import argparse
 import csv
+import json
 import re
 import sys
 import tempfile
@@ -19,12 +28,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
     FLASK,
+    RESULTS,
     SHARED_DATA,
     environment,
     prepare_database,
     run_measured,
     save,
 )
+from bench.ror_synthetic import write_synthetic_dump  # noqa: E402
+
+ROR_GOAL_SECONDS = 60
+# Before bulk indexing: one transaction, whose commit indexed every row one
+# document at a time (`reindex`, Whoosh's update_document per entry).
+ONE_BY_ONE = """
+import sys, time
+from config import Config
+from migratory import create_app
+from migratory.inventory import import_writing
+from migratory.inventory.importing import import_institutions
+import_writing.CHUNK = 10**9
+app = create_app(Config())
+with app.app_context():
+    start = time.perf_counter()
+    report = import_institutions(sys.argv[1], fmt="ror", max_bytes=10**9)
+    print(f"{report.created} created in {time.perf_counter() - start:.2f}s")
+"""
 
 BASELINE = """
 import sys, time
@@ -102,6 +130,50 @@ def bench_baseline(rows: int) -> dict:
     return result
 
 
+def bench_ror(dump: Path, records: int) -> dict:
+    """The ROR dump imported and indexed both ways, each on a fresh database."""
+    result: dict = {
+        "records": records,
+        "file_mb": round(dump.stat().st_size / 2**20, 1),
+    }
+    with tempfile.TemporaryDirectory() as instance:
+        env = environment(Path(instance))
+        env["IMPORT_MAX_BYTES"] = str(max(40 * 2**20, dump.stat().st_size + 1))
+        prepare_database(env)
+        run = run_measured(
+            FLASK + ["inventory", "import", "--format", "ror", str(dump)], env
+        )
+        took = re.search(
+            r"Took ([0-9.]+) s .*indexing ([0-9.]+) s", " ".join(run["output"])
+        )
+        result["default"] = {
+            **run,
+            "import_and_index_s": float(took.group(1)),
+            "index_s": float(took.group(2)),
+        }
+    with tempfile.TemporaryDirectory() as instance:
+        env = environment(Path(instance))
+        prepare_database(env)
+        run = run_measured([sys.executable, "-c", ONE_BY_ONE, str(dump)], env)
+        took = re.search(r"created in ([0-9.]+)s", " ".join(run["output"]))
+        result["one_document_at_a_time"] = {
+            **run,
+            "import_and_index_s": float(took.group(1)),
+        }
+    new = result["default"]["import_and_index_s"]
+    old = result["one_document_at_a_time"]["import_and_index_s"]
+    result["speedup"] = round(old / new, 2)
+    result["goal_s"] = ROR_GOAL_SECONDS
+    result["goal_met"] = new <= ROR_GOAL_SECONDS
+    print(
+        f"ROR {records} (synthetic): import + indexing {new:.1f} s by default "
+        f"(indexing {result['default']['index_s']:.1f} s) vs {old:.1f} s one "
+        f"document at a time: {result['speedup']}x; goal {ROR_GOAL_SECONDS} s "
+        f"{'met' if result['goal_met'] else 'missed'}"
+    )
+    return result
+
+
 def reset_postgres(url: str) -> None:
     """Empty the benchmark's PostgreSQL database."""
     from sqlalchemy import create_engine, text
@@ -114,6 +186,8 @@ def reset_postgres(url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ror-records", type=int, default=20_000)
+    parser.add_argument("--only-ror", action="store_true", help="Skip the CSV runs.")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--baseline-rows", type=int, default=2_000)
     parser.add_argument(
@@ -122,34 +196,51 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    results: dict = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    previous = RESULTS / "import.json"
+    results: dict = json.loads(previous.read_text()) if previous.exists() else {}
+    measured = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     with tempfile.TemporaryDirectory() as scratch:
-        ror = SHARED_DATA / "ror" / "ror_sample.json"
-        if ror.exists():
-            results["ror_sample_sqlite"] = bench_file(
-                "ROR sample (SQLite)", ror, 543, ["--format", "ror"]
-            )
-        synthetic = Path(scratch) / "synthetic.csv"
-        write_synthetic_csv(synthetic, args.rows)
-        results["synthetic_sqlite"] = bench_file(
-            f"{args.rows} synthetic rows (SQLite)", synthetic, args.rows, []
+        sample = SHARED_DATA / "ror" / "ror_sample.json"
+        dump = Path(scratch) / "ror-synthetic.json"
+        write_synthetic_dump(dump, args.ror_records, sample)
+        results["ror_synthetic_sqlite"] = {
+            "measured": measured,
+            **bench_ror(dump, args.ror_records),
+        }
+        if not args.only_ror:
+            results.update(bench_csv(Path(scratch), sample, args))
+            results["measured"] = measured
+    print(f"results: {save('import', results)}")
+
+
+def bench_csv(scratch: Path, sample: Path, args) -> dict:
+    """The ROR sample and the synthetic CSV (import alone) against row by row."""
+    results: dict = {}
+    if sample.exists():
+        results["ror_sample_sqlite"] = bench_file(
+            "ROR sample (SQLite)", sample, 543, ["--format", "ror"]
         )
-        if ensure_postgres(args.postgres):
-            results["synthetic_postgresql"] = bench_file(
-                f"{args.rows} synthetic rows (PostgreSQL)",
-                synthetic,
-                args.rows,
-                [],
-                args.postgres,
-            )
-        results["baseline_row_by_row_sqlite"] = bench_baseline(args.baseline_rows)
+    synthetic = scratch / "synthetic.csv"
+    write_synthetic_csv(synthetic, args.rows)
+    results["synthetic_sqlite"] = bench_file(
+        f"{args.rows} synthetic rows (SQLite)", synthetic, args.rows, []
+    )
+    if ensure_postgres(args.postgres):
+        results["synthetic_postgresql"] = bench_file(
+            f"{args.rows} synthetic rows (PostgreSQL)",
+            synthetic,
+            args.rows,
+            [],
+            args.postgres,
+        )
+    results["baseline_row_by_row_sqlite"] = bench_baseline(args.baseline_rows)
     ratio = (
         results["synthetic_sqlite"]["import_rows_per_s"]
         / results["baseline_row_by_row_sqlite"]["import_rows_per_s"]
     )
     results["ratio_bulk_vs_row_by_row"] = round(ratio, 1)
     print(f"bulk import is {ratio:.1f}x the row-by-row baseline (SQLite)")
-    print(f"results: {save('import', results)}")
+    return results
 
 
 def ensure_postgres(url: str) -> bool:

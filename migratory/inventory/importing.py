@@ -22,7 +22,8 @@ from migratory.inventory.readers import (
 )
 
 logger = logging.getLogger(__name__)
-Indexer = Callable[[Collection[int]], None]
+# Indexes written ids at once; returns how many it indexed (0: indexing is off).
+Indexer = Callable[[Collection[int]], int]
 
 
 @dataclass
@@ -245,7 +246,8 @@ def _index_written(report: ImportReport, index: Indexer, ids: set[int]) -> None:
     """Index the written rows at once; a failure leaves them for `search check`."""
     started = time.perf_counter()
     try:
-        index(ids)
+        if not index(ids):
+            return
     except Exception:
         logger.exception("Bulk indexing of %d imported institutions failed", len(ids))
         report.warn(

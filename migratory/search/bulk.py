@@ -29,22 +29,24 @@ WRITER_IDS = 10_000  # entries per writer: bounds how long saves wait for its lo
 READ_BATCH = 2000
 
 
-def index_many(ids: Collection[int], procs: int | None = None) -> None:
+def index_many(ids: Collection[int], procs: int | None = None) -> int:
     """Bring the index up to date for `ids` after a large write, as their
-    commits would have; nothing when SEARCH_INDEX_ON_COMMIT is off."""
+    commits would have; how many entries that was (none when
+    SEARCH_INDEX_ON_COMMIT is off)."""
     if "search" not in current_app.extensions:
-        return
+        return 0
     if not current_app.config.get("SEARCH_INDEX_ON_COMMIT", True):
-        return
+        return 0
     backend = get_backend()
     ids = sorted(set(ids))
     if len(ids) < BULK_FROM or not isinstance(backend, WhooshBackend):
         # PostgreSQL's index writes batches of rows already.
         reindex(ids, backend)
-        return
+        return len(ids)
     procs = procs or min(2, os.cpu_count() or 1)
     for start in range(0, len(ids), WRITER_IDS):
         _whoosh_bulk(backend, ids[start : start + WRITER_IDS], procs)
+    return len(ids)
 
 
 def _whoosh_bulk(backend: WhooshBackend, ids: list[int], procs: int) -> None:
