@@ -21,6 +21,7 @@ from migratory.core.text import strip_control
 from migratory.extensions import db
 from migratory.inventory.models import Country, Region
 from migratory.inventory.vocab import CATEGORIES, ROLES, SORTS, STATUSES, TOPICS
+from migratory.inventory.web_address import WebAddress
 
 ROR_ID = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}[0-9]{2})$")
 LANG_TAG = r"^[a-z]{2,3}$"
@@ -95,7 +96,7 @@ class InstitutionSchema(Schema):
     names = fields.List(fields.Nested(NameSchema))
     category = fields.String(required=True, validate=OneOf(list(CATEGORIES)))
     summary = fields.String(allow_none=True, validate=Length(max=5000))
-    website = fields.Url(allow_none=True, schemes={"http", "https"})
+    website = WebAddress(allow_none=True)
     email = fields.Email(allow_none=True)
     phone = fields.String(
         allow_none=True, validate=Regexp(PHONE, error="Not a phone number.")
