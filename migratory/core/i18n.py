@@ -1,8 +1,20 @@
 """Language choice: ?lang= (remembered in a cookie), then the browser's preference."""
 
 from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+
+import migratory.core.collation  # noqa: F401 (SQLite gets the ICU collation names)
 
 LANG_COOKIE = "lang"
+# Languages of the region that the site does not speak; their readers more
+# often read Russian than English or French.
+RUSSIAN_READING = {"kk", "ky", "tg", "uz", "tk", "hy", "az", "ka"}
+
+
+def current_language() -> str:
+    """The language of this request's interface ("en", "ru", "fr")."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale is not None else "en"
 
 
 def select_locale() -> str | None:
@@ -13,7 +25,24 @@ def select_locale() -> str | None:
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in languages:
             return candidate
+    return browser_language(languages)
+
+
+def browser_language(languages) -> str | None:
+    """The browser's preference; a visitor who puts a language of the region
+    first gets Russian if Russian comes next, otherwise English."""
+    preferred = [_primary(value) for value, _quality in request.accept_languages]
+    if preferred and preferred[0] in RUSSIAN_READING:
+        following = [p for p in preferred if p not in RUSSIAN_READING]
+        if following and following[0] == "ru" and "ru" in languages:
+            return "ru"
+        return "en" if "en" in languages else None
     return request.accept_languages.best_match(languages)
+
+
+def _primary(tag: str) -> str:
+    """The primary language subtag: "kk" of "kk-KZ"."""
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def remember_language(response):

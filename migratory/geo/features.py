@@ -4,9 +4,11 @@ import hashlib
 
 from sqlalchemy import func, select
 
+from migratory.core.i18n import current_language
 from migratory.extensions import db
 from migratory.geo.nearby import distances_near, near_search
 from migratory.inventory.models import Institution
+from migratory.inventory.ordering import displayed_name, name_order
 from migratory.inventory.queries import filtered_select
 from migratory.search.querying import has_search_words
 from migratory.search.services import matching_ids
@@ -16,9 +18,11 @@ def institution_features(filters: dict) -> dict:
     """GeoJSON FeatureCollection of the published institutions with coordinates
     that the filters find (words in `q`, a circle with `near`), by name.
 
-    Only public fields: name, slug, category, city and country. Coordinates are
-    rounded to about 10 m, finer than any geocoded precision.
+    Only public fields: name (in the reader's language where recorded),
+    name_en, slug, category, city and country. Coordinates are rounded to
+    about 10 m, finer than any geocoded precision.
     """
+    language = current_language()
     query = filtered_select(filters).where(Institution.latitude.is_not(None))
     if filters.get("near"):
         place, radius, ids = near_search(filters)
@@ -32,13 +36,14 @@ def institution_features(filters: dict) -> dict:
     rows = db.session.execute(
         query.with_only_columns(
             Institution.slug,
+            displayed_name(language),
             Institution.name,
             Institution.category,
             Institution.city,
             Institution.country_code,
             Institution.latitude,
             Institution.longitude,
-        ).order_by(Institution.name_key, Institution.id)
+        ).order_by(*name_order(language), Institution.id)
     )
     features = [
         {
@@ -49,13 +54,14 @@ def institution_features(filters: dict) -> dict:
             },
             "properties": {
                 "slug": slug,
-                "name": name,
+                "name": shown,
+                "name_en": name,
                 "category": category,
                 "city": city,
                 "country": country,
             },
         }
-        for slug, name, category, city, country, latitude, longitude in rows
+        for slug, shown, name, category, city, country, latitude, longitude in rows
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -75,5 +81,11 @@ def features_etag(filters: dict) -> str:
             func.max(Institution.updated),
         ).where(Institution.status == "published")
     ).one()
-    key = repr((tuple(state), sorted((k, str(v)) for k, v in filters.items())))
+    key = repr(
+        (
+            tuple(state),
+            current_language(),
+            sorted((k, str(v)) for k, v in filters.items()),
+        )
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:24]

@@ -19,7 +19,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
+from migratory.core.i18n import current_language
 from migratory.extensions import db
+from migratory.inventory.names import country_name, region_name
 
 STAMP_SQL = text(
     "SELECT (SELECT count(*) FROM institutions),"
@@ -124,7 +126,11 @@ class Place:
     @property
     def name(self) -> str:
         """The name in the current language."""
-        return display_name(self.name_en, {"ru": self.name_ru})
+        if self.kind == "country":
+            return country_name(
+                self.code, self.name_en, self.name_ru, current_language()
+            )
+        return region_name(self.code, self.name_en, self.name_ru, current_language())
 
     # Templates written for the models read these.
     iso2 = slug = property(lambda self: self.code)

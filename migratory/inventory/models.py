@@ -1,13 +1,14 @@
 """Inventory models: countries, regions, institutions, names, contacts, revisions."""
 
 from datetime import datetime
-from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from migratory.core.collation import sorted_by_name
+from migratory.core.i18n import current_language
 from migratory.core.models import Base, TimestampMixin, utcnow
+from migratory.inventory.names import country_name, region_name
 
 country_regions = Table(
     "country_regions",
@@ -15,14 +16,6 @@ country_regions = Table(
     Column("country_code", ForeignKey("countries.iso2"), primary_key=True),
     Column("region_id", ForeignKey("regions.id"), primary_key=True),
 )
-
-
-def _localized(obj: Any, default: str) -> str:
-    """The Russian name when the current locale is Russian and one exists."""
-    locale = get_locale()
-    if locale is not None and locale.language == "ru" and obj.name_ru:
-        return obj.name_ru
-    return default
 
 
 class Country(Base):
@@ -47,7 +40,12 @@ class Country(Base):
     @property
     def name(self) -> str:
         """Name in the current language."""
-        return _localized(self, self.name_en)
+        return country_name(self.iso2, self.name_en, self.name_ru, current_language())
+
+    @property
+    def regions_by_name(self) -> list["Region"]:
+        """The country's regions by their name in the current language."""
+        return sorted_by_name(self.regions, language=current_language())
 
     def __repr__(self) -> str:
         return f"<Country {self.iso2}>"
@@ -72,7 +70,12 @@ class Region(Base):
     @property
     def name(self) -> str:
         """Name in the current language."""
-        return _localized(self, self.name_en)
+        return region_name(self.slug, self.name_en, self.name_ru, current_language())
+
+    @property
+    def countries_by_name(self) -> list[Country]:
+        """The region's countries by their name in the current language."""
+        return sorted_by_name(self.countries, language=current_language())
 
     def __repr__(self) -> str:
         return f"<Region {self.slug}>"
@@ -156,9 +159,12 @@ class Institution(TimestampMixin, Base):
     @property
     def display_name(self) -> str:
         """Name in the current language where recorded, else the English name."""
-        locale = get_locale()
-        if locale is not None and locale.language != "en":
-            return self.name_in(locale.language) or self.name
+        return self.display_name_in(current_language())
+
+    def display_name_in(self, language: str) -> str:
+        """Name in `language` where recorded, else the English name."""
+        if language != "en":
+            return self.name_in(language) or self.name
         return self.name
 
     def __repr__(self) -> str:

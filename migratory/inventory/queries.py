@@ -3,7 +3,9 @@
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from migratory.core.collation import collation_key, sorted_by_name
 from migratory.core.errors import NotFound
+from migratory.core.i18n import current_language
 from migratory.extensions import db
 from migratory.inventory.caching import Place, cached_reference
 from migratory.inventory.models import (
@@ -13,12 +15,7 @@ from migratory.inventory.models import (
     Region,
     country_regions,
 )
-
-SORT_COLUMNS = {
-    "name": (Institution.name_key,),
-    "country": (Country.name_en, Institution.name_key),
-    "updated": (Institution.updated.desc(), Institution.name_key),
-}
+from migratory.inventory.ordering import sort_terms
 
 
 def filtered_select(filters: dict, *, status: str = "published") -> Select:
@@ -57,7 +54,7 @@ def filtered_select(filters: dict, *, status: str = "published") -> Select:
 def list_institutions(filters: dict, *, page: int = 1, per_page: int = 25):
     """A page of published institutions matching `filters`, sorted as asked."""
     query = filtered_select(filters).order_by(
-        *SORT_COLUMNS.get(filters.get("sort"), SORT_COLUMNS["name"]), Institution.id
+        *sort_terms(filters.get("sort")), Institution.id
     )
     # Loaded with the page, never one query per row (the API shows contacts).
     query = query.options(
@@ -114,30 +111,41 @@ def recently_updated(limit: int = 8) -> list[Institution]:
 
 
 def all_countries() -> list[Country]:
-    """Countries by English name."""
-    return list(db.session.scalars(select(Country).order_by(Country.name_en)))
+    """Countries by their name in the reader's language."""
+    return sorted_by_name(
+        db.session.scalars(select(Country)), language=current_language()
+    )
 
 
 def all_regions() -> list[Region]:
-    """Regions, groupings first, then M49 regions and sub-regions."""
-    return list(
-        db.session.scalars(select(Region).order_by(Region.kind, Region.name_en))
-    )
+    """Regions, groupings first, then M49 regions and sub-regions, by name."""
+    return _by_kind_and_name(db.session.scalars(select(Region)))
+
+
+def _by_kind_and_name(regions) -> list:
+    """Groupings first, then M49 regions and sub-regions, each by displayed name."""
+    language = current_language()
+    return sorted(regions, key=lambda r: (r.kind, collation_key(r.name, language)))
 
 
 def country_options() -> list[Place]:
     """Countries as plain rows (code and names), cached while the data stands."""
-    return cached_reference(
+    places = cached_reference(
         "countries",
         lambda: [Place(c.iso2, c.name_en, c.name_ru) for c in all_countries()],
     )
+    return sorted_by_name(places, language=current_language())
 
 
 def region_options() -> list[Place]:
     """Regions as plain rows, groupings first, cached while the data stands."""
-    return cached_reference(
-        "regions",
-        lambda: [Place(r.slug, r.name_en, r.name_ru, r.kind) for r in all_regions()],
+    return _by_kind_and_name(
+        cached_reference(
+            "regions",
+            lambda: [
+                Place(r.slug, r.name_en, r.name_ru, r.kind) for r in all_regions()
+            ],
+        )
     )
 
 

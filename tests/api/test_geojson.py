@@ -69,6 +69,7 @@ def test_valid_geojson_points_with_public_properties(client, mapped):
         assert set(feature["properties"]) == {
             "slug",
             "name",
+            "name_en",
             "category",
             "city",
             "country",
