@@ -12,7 +12,8 @@ from migratory.geo.features import features_etag, institution_features
 from migratory.geo.nearby import find_nearby
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
-from migratory.inventory.schemas import InstitutionFilterSchema, PublicInstitutionSchema
+from migratory.inventory.filtering import FacetFilterSchema
+from migratory.inventory.schemas import PublicInstitutionSchema
 from migratory.inventory.services import get_institution
 from migratory.search.querying import has_search_words
 from migratory.search.services import search_institutions, suggest_institutions
@@ -83,7 +84,7 @@ class InstitutionPageSchema(Schema):
 
 
 @blp.get("/institutions")
-@blp.arguments(InstitutionFilterSchema, location="query")
+@blp.arguments(FacetFilterSchema, location="query")
 @blp.response(200, InstitutionPageSchema)
 @blp.doc(**FILTERED)
 def list_institutions(filters):
@@ -122,7 +123,7 @@ def list_institutions(filters):
 
 @blp.get("/institutions.geojson")
 @public_page
-@blp.arguments(InstitutionFilterSchema, location="query")
+@blp.arguments(FacetFilterSchema, location="query")
 @blp.response(
     200,
     content_type="application/geo+json",
@@ -164,7 +165,7 @@ def get_one(slug):
     return get_institution(slug, published_only=True)
 
 
-class SearchArgsSchema(InstitutionFilterSchema):
+class SearchArgsSchema(FacetFilterSchema):
     """Search words plus the list filters."""
 
 

@@ -57,7 +57,7 @@ def url_with(**changes) -> str:
     request path, not url_for(), so that no query argument can collide with
     url_for()'s own parameters or the route's.
     """
-    args = request.args.to_dict()
+    args = request.args.to_dict(flat=False)  # a facet may have several values
     if "page" not in changes:
         args.pop("page", None)
     for key, value in changes.items():
@@ -65,7 +65,7 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value
-    query = urlencode(args)
+    query = urlencode(args, doseq=True)
     return f"{request.path}?{query}" if query else request.path
 
 

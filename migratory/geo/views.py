@@ -14,12 +14,14 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
+from migratory.core.errors import ValidationFailed
+from migratory.geo.nearby import resolve_place
 from migratory.geo.outlines import current_outlines
 from migratory.geo.services import browsing_map, map_config, map_tiles
 from migratory.geo.texts import map_texts
 from migratory.inventory import queries
 from migratory.inventory.caching import page_key_parts, public_page
-from migratory.inventory.schemas import parse_filters
+from migratory.inventory.filtering import parse_facet_filters
 
 bp = Blueprint("geo", __name__)
 bp.add_app_template_global(map_texts)
@@ -46,8 +48,15 @@ page_key_parts.append(lambda: current_outlines().version)
 @public_page
 def map_page():
     """Institutions on a map, filtered like the list; points come from the API."""
-    filters, errors = parse_filters(request.args)
-    parts = browsing_map(filters.get("region"))
+    filters, errors = parse_facet_filters(request.args)
+    if filters.get("near"):
+        try:
+            resolve_place(filters["near"])
+        except ValidationFailed as exc:  # the map would load nothing: say why
+            errors["near"] = [exc.message]
+            filters.pop("near")
+    regions = filters.get("region") or [None]
+    parts = browsing_map(regions[0] if len(regions) == 1 else None)
     return render_template(
         "geo/map.html",
         map=parts,

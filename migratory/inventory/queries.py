@@ -1,6 +1,6 @@
 """Read-side queries of the inventory: filtered lists, counts, recent entries."""
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from migratory.core.collation import collation_key, sorted_by_name
@@ -18,36 +18,48 @@ from migratory.inventory.models import (
 from migratory.inventory.ordering import sort_terms
 
 
+def filter_values(value) -> list:
+    """A filter's values: none, one, or several (any of which may match)."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
 def filtered_select(filters: dict, *, status: str = "published") -> Select:
-    """SELECT of institutions matching the list filters (all combinable).
+    """SELECT of institutions matching the list filters (all combinable; the
+    values of one filter are alternatives).
 
     Words (`q`) are the search backend's business, not this query's.
     """
     query = select(Institution).join(Institution.country)
     if status:
         query = query.where(Institution.status == status)
-    if filters.get("country"):
-        query = query.where(Institution.country_code == filters["country"])
-    if filters.get("region"):
+    if countries := filter_values(filters.get("country")):
+        query = query.where(Institution.country_code.in_(countries))
+    if regions := filter_values(filters.get("region")):
         in_region = (
             select(country_regions.c.country_code)
             .join(Region, Region.id == country_regions.c.region_id)
-            .where(Region.slug == filters["region"])
+            .where(Region.slug.in_(regions))
         )
         query = query.where(Institution.country_code.in_(in_region))
-    if filters.get("category"):
-        query = query.where(Institution.category == filters["category"])
-    if filters.get("topic"):
+    if categories := filter_values(filters.get("category")):
+        query = query.where(Institution.category.in_(categories))
+    if topics := filter_values(filters.get("topic")):
         query = query.where(
             exists().where(
                 InstitutionTopic.institution_id == Institution.id,
-                InstitutionTopic.topic == filters["topic"],
+                InstitutionTopic.topic.in_(topics),
             )
         )
-    if filters.get("role") == "producer":
-        query = query.where(Institution.is_producer.is_(True))
-    elif filters.get("role") == "user":
-        query = query.where(Institution.is_user.is_(True))
+    roles = set(filter_values(filters.get("role")))
+    if roles:
+        wanted = []
+        if "producer" in roles:
+            wanted.append(Institution.is_producer.is_(True))
+        if "user" in roles:
+            wanted.append(Institution.is_user.is_(True))
+        query = query.where(or_(*wanted)) if wanted else query.where(false())
     return query
 
 
@@ -135,6 +147,23 @@ def country_options() -> list[Place]:
         lambda: [Place(c.iso2, c.name_en, c.name_ru) for c in all_countries()],
     )
     return sorted_by_name(places, language=current_language())
+
+
+def region_members() -> dict[str, frozenset[str]]:
+    """Country codes of each region, by slug, cached while the data stands."""
+
+    def build():
+        members: dict[str, set[str]] = {}
+        rows = db.session.execute(
+            select(Region.slug, country_regions.c.country_code).join(
+                country_regions, country_regions.c.region_id == Region.id
+            )
+        )
+        for slug, code in rows:
+            members.setdefault(slug, set()).add(code)
+        return {slug: frozenset(codes) for slug, codes in members.items()}
+
+    return cached_reference("region_members", build)
 
 
 def region_options() -> list[Place]:

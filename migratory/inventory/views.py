@@ -1,7 +1,6 @@
 """Public pages of the inventory: home, list, detail, countries and regions."""
 
 import json
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -12,14 +11,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
 from migratory.extensions import limiter
 from migratory.geo.nearby import (
-    DEFAULT_RADIUS_KM,
     find_nearby,
     institutions_for_export,
 )
@@ -27,44 +24,15 @@ from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
 from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
-from migratory.inventory.schemas import parse_filters
+from migratory.inventory.filtering import parse_facet_filters
+from migratory.inventory.listing import describe_filters, filter_query, page_facets
 from migratory.inventory.services import get_institution
-from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
 from migratory.moderation.dashboard import is_stale
 from migratory.search.querying import has_search_words
 from migratory.search.services import institutions_found, search_institutions
 
 bp = Blueprint("inventory", __name__)
 EXPORT_LIMIT = 100_000
-
-
-def describe_filters(filters: dict, countries, regions) -> list[tuple[str, str]]:
-    """(argument, human-readable label) of each active filter, for removable chips."""
-    labels = {
-        "country": {c.iso2: c.name for c in countries},
-        "region": {r.slug: r.name for r in regions},
-        "category": CATEGORIES,
-        "topic": TOPICS,
-        "role": ROLES,
-    }
-    active = []
-    for key in ("q", "country", "region", "category", "topic", "role"):
-        if filters.get(key):
-            value = filters[key]
-            active.append((key, f"“{value}”" if key == "q" else labels[key][value]))
-    if filters.get("near"):
-        radius = filters.get("radius_km") or DEFAULT_RADIUS_KM
-        active.append(
-            (
-                "near",
-                _(
-                    "within %(km)s km of %(place)s",
-                    km=f"{radius:g}",
-                    place=filters["near"],
-                ),
-            )
-        )
-    return active
 
 
 @bp.get("/")
@@ -85,7 +53,7 @@ def home():
 def institution_list():
     """Published institutions: near a place, searched when `q` has words, else
     filtered and sorted."""
-    filters, errors = parse_filters(request.args)
+    filters, errors = parse_facet_filters(request.args)
     filters["per_page"] = filters.get("per_page") or current_app.config["PER_PAGE"]
     countries, regions = queries.country_options(), queries.region_options()
     search = nearby = None
@@ -118,9 +86,7 @@ def institution_list():
         filters=filters,
         filter_errors=errors,
         active_filters=describe_filters(filters, countries, regions),
-        category_counts=queries.counts_by_category({**filters, "category": None})
-        if not (search or nearby)
-        else None,
+        facets=page_facets(filters, search),
         countries=countries,
         regions=regions,
         map_link=url_for("geo.map_page") + filter_query(filters),
@@ -131,22 +97,13 @@ def institution_list():
     )
 
 
-def filter_query(filters: dict, *, near: bool = True) -> str:
-    """The query string of the active filters (for links to other views)."""
-    keys = ("q", "country", "region", "category", "topic", "role")
-    if near:
-        keys += ("near", "radius_km")
-    query = urlencode({k: filters[k] for k in keys if filters.get(k)})
-    return f"?{query}" if query else ""
-
-
 @bp.get("/institutions/export.<fmt>")
 @limiter.limit(lambda: current_app.config["EXPORT_LIMIT_RATE"])
 def institution_export(fmt: str):
     """Download the institutions of the current filter."""
     if fmt not in EXPORT_FORMATS:
         abort(404)
-    filters, _ = parse_filters(request.args)
+    filters, _ = parse_facet_filters(request.args)
     if filters.get("near"):
         institutions = institutions_for_export(filters, EXPORT_LIMIT)
     else:

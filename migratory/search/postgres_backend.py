@@ -251,21 +251,22 @@ class PostgresBackend(SearchBackend):
         joiner = " AND " if query.match_all else " OR "
         words = f"({joiner.join(conditions)})" if conditions else "TRUE"
         filters = [words]
+        # Each filter takes one value or several (any of which may match).
         if query.country:
-            filters.append("d.country = :country")
-            params["country"] = query.country
+            filters.append("d.country = ANY(:country)")
+            params["country"] = _listed(query.country)
         if query.countries is not None:
             filters.append("d.country = ANY(:countries)")
             params["countries"] = query.countries
         if query.category:
-            filters.append("d.category = :category")
-            params["category"] = query.category
+            filters.append("d.category = ANY(:category)")
+            params["category"] = _listed(query.category)
         if query.topic:
-            filters.append(":topic = ANY(d.topics)")
-            params["topic"] = query.topic
+            filters.append("d.topics && CAST(:topic AS VARCHAR(40)[])")
+            params["topic"] = _listed(query.topic)
         if query.role:
-            filters.append(":role = ANY(d.roles)")
-            params["role"] = query.role
+            filters.append("d.roles && CAST(:role AS VARCHAR(40)[])")
+            params["role"] = _listed(query.role)
         return " AND ".join(filters), params
 
     def suggest(self, prefix: str, limit: int = 10) -> list[int]:
@@ -313,6 +314,11 @@ class PostgresBackend(SearchBackend):
                 self._vocabulary = list(connection.scalars(text(VOCABULARY_SQL)))
             self._vocabulary_at = time.monotonic()
         return self._vocabulary
+
+
+def _listed(value) -> list[str]:
+    """One filter value or several, as a list."""
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _facets(rows) -> dict[str, dict[str, int]]:

@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution, Region
-from migratory.inventory.queries import iter_institutions
+from migratory.inventory.queries import (
+    filter_values,
+    iter_institutions,
+    region_members,
+)
 from migratory.inventory.vocab import CATEGORIES, TOPICS
 from migratory.search.base import SearchBackend, SearchQuery
 from migratory.search.concepts import build_concepts
@@ -87,7 +91,7 @@ def _run_query(text: str, filters: dict, *, page: int, per_page: int):
     query = SearchQuery(
         clauses=parsed.clauses,
         country=filters.get("country"),
-        countries=_region_countries(filters.get("region")),
+        countries=_region_countries(filter_values(filters.get("region"))),
         category=filters.get("category"),
         topic=filters.get("topic"),
         role=filters.get("role"),
@@ -165,11 +169,12 @@ def _hits(
     return hits
 
 
-def _region_countries(slug: str | None) -> list[str] | None:
-    if not slug:
+def _region_countries(slugs: list[str]) -> list[str] | None:
+    """Countries of any of the regions `slugs`, or None without a region."""
+    if not slugs:
         return None
-    region = db.session.scalar(select(Region).where(Region.slug == slug))
-    return [c.iso2 for c in region.countries] if region else []
+    members = region_members()
+    return sorted(set().union(*(members.get(slug, ()) for slug in slugs)))
 
 
 def _labelled_facets(facets: dict) -> dict[str, list[tuple[str, str, int]]]:

@@ -102,17 +102,17 @@ class PostingSets:
     def filters(query: SearchQuery) -> list[tuple[str, list[str]]]:
         """(field, accepted values) of each filter."""
         found = []
-        if query.country:
-            found.append(("country", [query.country]))
         if query.countries is not None:
             found.append(("country", query.countries))
+        # Each filter takes one value or several (any of which may match).
         for field, value in (
+            ("country", query.country),
             ("category", query.category),
             ("topics", query.topic),
             ("roles", query.role),
         ):
             if value:
-                found.append((field, [value]))
+                found.append((field, value if isinstance(value, list) else [value]))
         return found
 
 

@@ -75,7 +75,7 @@ def test_list_statements_are_bounded_and_independent_of_page_size(app, client, m
         with counted_statements(app) as statements:
             assert client.get(f"/institutions?per_page={size}").status_code == 200
         counts[size] = len(statements)
-    assert counts[5] == counts[40] <= 10, counts
+    assert counts[5] == counts[40] <= 12, counts  # 5 of them: facet counts
 
 
 def test_detail_statements_do_not_grow_with_names_and_contacts(
