@@ -37,7 +37,9 @@ def browser_language(languages) -> str | None:
         if following and following[0] == "ru" and "ru" in languages:
             return "ru"
         return "en" if "en" in languages else None
-    return request.accept_languages.best_match(languages)
+    # The first preferred language served, a regional variant ("fr-CH")
+    # counting as its language before any less preferred exact match.
+    return next((p for p in preferred if p in languages), None)
 
 
 def _primary(tag: str) -> str:

@@ -82,3 +82,24 @@ def test_every_message_is_translated(lang):
     }
     missing = sorted(extracted_messages() - translated)
     assert missing == [], f"{len(missing)} untranslated in {lang}: {missing[:10]}"
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("kk-KZ, kk;q=0.9, ru;q=0.8, en;q=0.7", "ru"),
+        ("hy, ru;q=0.5", "ru"),
+        ("uz, tg;q=0.9, ru-RU;q=0.8", "ru"),
+        ("ky, en;q=0.9, ru;q=0.8", "en"),
+        ("kk, fr;q=0.9, ru;q=0.8", "en"),
+        ("ka, de;q=0.9, ru;q=0.8", "en"),
+        ("tk", "en"),
+        ("az, fr;q=0.8", "en"),
+        ("fr-CH, kk;q=0.9, ru;q=0.8", "fr"),
+    ],
+)
+def test_languages_of_the_region_lead_to_russian_or_english(client, accept, expected):
+    """Kazakh, Kyrgyz, Tajik, Uzbek, Turkmen, Armenian, Azerbaijani or Georgian
+    first: Russian if Russian comes next, otherwise English."""
+    page = client.get("/", headers={"Accept-Language": accept})
+    assert f'<html lang="{expected}">' in page.get_data(as_text=True)
