@@ -98,6 +98,7 @@ MATRIX = [
     ("GET", "/api/v1/search", "/api/v1/search?q=agency", EVERYONE),
     ("GET", "/api/v1/search/suggest", "/api/v1/search/suggest?q=age", EVERYONE),
     ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
+    ("GET", "/favicon.ico", "/favicon.ico", dict.fromkeys(VISITORS, "done")),
     (
         "POST",
         "/api/v1/institutions",

@@ -60,7 +60,7 @@ FILTERS_REFUSED = error_doc(
     422,
     {
         "status": "Unprocessable Entity",
-        "errors": {"query": {"country": ["Unknown country code 'XX'."]}},
+        "errors": {"query": {"country": ["Unknown country code: XX."]}},
     },
 )
 NOT_FOUND = error_doc(
