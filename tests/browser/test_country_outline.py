@@ -2,9 +2,17 @@
 
 import pytest
 
+from tests.browser.test_map_layers import SHOWS_COUNTRY, expect_view
+
 pytestmark = pytest.mark.browser
 
 OUTLINE = "() => window.migratoryCountryOutline || null"
+LARGE = """() => {
+    const box = document.querySelector("path.mg-country-outline")
+        .getBoundingClientRect();
+    const frame = document.querySelector(".map-frame").getBoundingClientRect();
+    return box.width > frame.width / 3 || box.height > frame.height / 3;
+}"""
 OUTLINE_BOX = """() => {
     const b = window.migratoryCountryOutline.getBounds();
     return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];
@@ -19,13 +27,12 @@ def test_country_page_draws_the_country_outline_emphasised(page, problems, live_
     # Kazakhstan's outline, roughly 40.6-55.4 N, 46.5-87.3 E: not another country.
     assert 40 < south < 41.5 and 55 < north < 56
     assert 46 < west < 47.5 and 87 < east < 88
+    expect_view(page, SHOWS_COUNTRY, [south, west, north, east], timeout=10_000)
     path = page.locator("path.mg-country-outline")
     assert path.count() == 1
     assert float(path.get_attribute("stroke-width")) >= 3
-    # Drawn over the background, inside the map's visible area.
-    box = path.bounding_box()
-    frame = page.locator(".map-frame").bounding_box()
-    assert box["width"] > frame["width"] / 3 or box["height"] > frame["height"] / 3
+    # Drawn over the background, large in the fitted view (once it settles).
+    page.wait_for_function(LARGE, timeout=10_000)
     assert problems.items == []
 
 
