@@ -136,14 +136,6 @@ class Place:
     iso2 = slug = property(lambda self: self.code)
 
 
-def display_name(default: str, names: dict[str, str | None]) -> str:
-    """The name to show in the current language: `names[lang]` if recorded,
-    else `default`. The one place that chooses between names."""
-    locale = get_locale()
-    language = locale.language if locale is not None else "en"
-    return names.get(language) or default
-
-
 def _shared_key() -> tuple:
     args = tuple(sorted(request.args.items(multi=True)))
     return (
