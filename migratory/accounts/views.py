@@ -236,7 +236,12 @@ def profile():
         services.update_profile(current_user, form.name.data)
         flash(_("Saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("accounts/profile.html", form=form, action_form=ActionForm())
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        action_form=ActionForm(),
+        open_sign_ins=len(sessions.open_sessions(current_user)),
+    )
 
 
 @bp.post("/me/logout-everywhere")

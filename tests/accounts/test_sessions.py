@@ -121,3 +121,14 @@ def test_csrf_token_changes_at_sign_in(app, make_user):
     assert new.status_code == 302
     assert not signed_in(client)
 
+
+def test_profile_counts_the_open_sign_ins(app, make_user):
+    make_user("ada@example.org")
+    laptop, phone = app.test_client(), app.test_client()
+    Auth(laptop).login("ada@example.org")
+    Auth(phone).login("ada@example.org")
+    assert "signed in on 2 browsers" in laptop.get("/me").get_data(as_text=True)
+
+    Auth(phone).logout()
+
+    assert "signed in on 1 browser." in laptop.get("/me").get_data(as_text=True)
