@@ -51,3 +51,19 @@ def test_failed_save_moves_focus_to_the_summary(page, live_server, editor_slug):
     page.wait_for_function("() => document.activeElement.id === 'other_names'")
     described = page.get_attribute("#other_names", "aria-describedby")
     assert "Line 1" in page.inner_text(f"#{described}")
+
+
+def test_failed_save_page_passes_axe(browser, live_server, editor_slug):
+    """The form in its error state (summary, invalid fields) has no WCAG 2.1
+    A/AA violation."""
+    from tests.browser.test_a11y import axe_page, violations
+
+    with axe_page(browser) as page:
+        sign_in(page, live_server)
+        page.goto(f"{live_server}/institutions/{editor_slug}/edit")
+        page.fill("#other_names", "Bureau without a language")
+        page.fill("#name", "")
+        page.locator("#institution-form [type=submit]").click()
+        page.wait_for_selector("#error-summary")
+        found = violations(page)
+    assert found == [], "; ".join(f"{v['id']}: {v['nodes']}" for v in found)
