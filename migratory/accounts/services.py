@@ -4,6 +4,8 @@ import logging
 from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from migratory.accounts.models import STAFF_ROLES, User
@@ -23,7 +25,7 @@ from migratory.inventory.models import Country, Institution
 from migratory.moderation.audit import record_action
 
 logger = logging.getLogger(__name__)
-LOGIN_FAILED = "Unknown e-mail address or wrong password."
+LOGIN_FAILED = _l("Unknown e-mail address or wrong password.")
 
 
 def normalize_email(email: str) -> str:
@@ -105,14 +107,16 @@ def authenticate(email: str, password: str) -> User:
     if user is None or not check_password(user.password_hash, password or ""):
         if user is None:
             hash_password("timing-equaliser")  # as slow as a real check
-        raise ValidationFailed(LOGIN_FAILED)
+        raise ValidationFailed(str(LOGIN_FAILED))
     if not user.active:
-        raise ValidationFailed(LOGIN_FAILED)
+        raise ValidationFailed(str(LOGIN_FAILED))
     if user.email_verified is None:
         raise PermissionDenied(
-            "Confirm your e-mail address first: we sent you a link. "
-            "Registering again sends nothing new; ask for a password reset "
-            "to receive a fresh link."
+            _(
+                "Confirm your e-mail address first: we sent you a link. "
+                "Registering again sends nothing new; ask for a password reset "
+                "to receive a fresh link."
+            )
         )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from migratory.core.errors import Conflict, DomainError, TooManyAttempts
+from migratory.core.http_messages import page_message
 from migratory.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def refuse_huge_ids(endpoint, values) -> None:
 def _http_error(error: HTTPException):
     # Headers the exception carries (Allow on 405, Retry-After on 429).
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    message = error.description
+    message = page_message(error)  # in the reader's language
     if error.code == 429:
         message = _("Too many attempts. Wait a few minutes, then try again.")
     # flask-smorest attaches validation messages to the exception.

@@ -2,6 +2,8 @@
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from marshmallow.validate import Length, OneOf
 
 import migratory.core.collation  # noqa: F401 (SQLite gets the ICU collation names)
 
@@ -9,6 +11,22 @@ LANG_COOKIE = "lang"
 # Languages of the region that the site does not speak; their readers more
 # often read Russian than English or French.
 RUSSIAN_READING = {"kk", "ky", "tg", "uz", "tk", "hy", "az", "ka"}
+
+
+def translate_validator_messages() -> None:
+    """marshmallow's own messages of the validators we use, in the reader's
+    language: lazy texts, formatted (so translated) when a value fails.
+
+    Runs on import, before any schema class creates its validators.
+    """
+    OneOf.default_message = _l("Must be one of: {choices}.")
+    Length.message_min = _l("Shorter than minimum length {min}.")
+    Length.message_max = _l("Longer than maximum length {max}.")
+    Length.message_all = _l("Length must be between {min} and {max}.")
+    Length.message_equal = _l("Length must be {equal}.")
+
+
+translate_validator_messages()
 
 
 def current_language() -> str:

@@ -11,19 +11,27 @@ from flask_babel import get_locale, gettext, ngettext
 PLURAL_SAMPLES = (0, 1, 2, 3, 5, 11, 21, 22, 25, 101, 111)
 
 
-def plural_templates(singular: str, plural: str) -> dict[str, str]:
+def plural_templates(text) -> dict[str, str]:
     """`{category: text with {n}}` for the current locale's plural categories.
 
-    `singular` and `plural` hold a `%(count)s` placeholder, as ngettext wants.
+    `text(number)` is the ngettext call, with "{n}" as its count.
     """
     locale = get_locale()
     templates: dict[str, str] = {}
     for number in PLURAL_SAMPLES:
         category = locale.plural_form(number) if locale is not None else "other"
-        if category not in templates:
-            templates[category] = ngettext(singular, plural, number, count="{n}")
-    templates.setdefault("other", ngettext(singular, plural, 5, count="{n}"))
+        templates.setdefault(category, text(number))
+    templates.setdefault("other", text(5))
     return templates
+
+
+def _cluster(number: int) -> str:
+    return ngettext(
+        "Cluster of %(count)s institution",
+        "Cluster of %(count)s institutions",
+        number,
+        count="{n}",
+    )
 
 
 def map_texts() -> dict:
@@ -32,7 +40,5 @@ def map_texts() -> dict:
         "zoomIn": gettext("Zoom in"),
         "zoomOut": gettext("Zoom out"),
         "closePopup": gettext("Close popup"),
-        "cluster": plural_templates(
-            "Cluster of %(count)s institution", "Cluster of %(count)s institutions"
-        ),
+        "cluster": plural_templates(_cluster),
     }

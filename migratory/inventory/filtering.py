@@ -84,4 +84,14 @@ def parse_facet_filters(args) -> tuple[dict, dict]:
         return schema.load(data), {}
     except ValidationError as exc:
         valid = {k: v for k, v in data.items() if k not in exc.messages}
-        return schema.load(valid), exc.messages
+        return schema.load(valid), _flat_messages(exc.messages)
+
+
+def _flat_messages(messages: dict) -> dict[str, list[str]]:
+    """Field -> messages; a list field's messages come keyed by value index."""
+    flat: dict[str, list[str]] = {}
+    for field, found in messages.items():
+        if isinstance(found, dict):
+            found = [m for per_value in found.values() for m in per_value]
+        flat[field] = list(dict.fromkeys(found))
+    return flat

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -80,5 +81,5 @@ def get_revision(institution: Institution, number: int) -> InstitutionRevision:
         )
     )
     if revision is None:
-        raise NotFound("No such revision.")
+        raise NotFound(_("No such revision."))
     return revision

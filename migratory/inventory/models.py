@@ -9,6 +9,7 @@ from migratory.core.collation import sorted_by_name
 from migratory.core.i18n import current_language
 from migratory.core.models import Base, TimestampMixin, utcnow
 from migratory.inventory.names import country_name, region_name
+from migratory.inventory.vocab import GEO_PRECISIONS, GEO_SOURCES
 
 country_regions = Table(
     "country_regions",
@@ -16,6 +17,11 @@ country_regions = Table(
     Column("country_code", ForeignKey("countries.iso2"), primary_key=True),
     Column("region_id", ForeignKey("regions.id"), primary_key=True),
 )
+
+
+def _vocab_label(vocabulary: dict, value: str | None) -> str | None:
+    """The translated label of `value`, or the value itself if unknown."""
+    return str(vocabulary[value]) if value in vocabulary else value
 
 
 class Country(Base):
@@ -151,6 +157,16 @@ class Institution(TimestampMixin, Base):
             for r, on in (("producer", self.is_producer), ("user", self.is_user))
             if on
         ]
+
+    @property
+    def geo_source_label(self) -> str | None:
+        """How the coordinates were obtained, in the current language."""
+        return _vocab_label(GEO_SOURCES, self.geo_source)
+
+    @property
+    def geo_precision_label(self) -> str | None:
+        """What the coordinates locate, in the current language."""
+        return _vocab_label(GEO_PRECISIONS, self.geo_precision)
 
     def name_in(self, lang: str) -> str | None:
         """The name in language `lang`, if recorded."""

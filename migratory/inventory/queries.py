@@ -1,5 +1,6 @@
 """Read-side queries of the inventory: filtered lists, counts, recent entries."""
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -182,7 +183,7 @@ def get_country(iso2: str) -> Country:
     """The country with this alpha-2 code, or NotFound."""
     country = db.session.get(Country, iso2.upper()) if len(iso2) == 2 else None
     if country is None:
-        raise NotFound("No such country.")
+        raise NotFound(_("No such country."))
     return country
 
 
@@ -190,7 +191,7 @@ def get_region(slug: str) -> Region:
     """The region with this slug, or NotFound."""
     region = db.session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
-        raise NotFound("No such region.")
+        raise NotFound(_("No such region."))
     return region
 
 

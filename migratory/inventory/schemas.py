@@ -4,6 +4,7 @@ import re
 from datetime import UTC
 
 from flask import url_for
+from flask_babel import gettext as _
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -145,7 +146,7 @@ class InstitutionSchema(Schema):
         mean "unknown, keep what is there" (the importers) leave the key out.
         """
         if not isinstance(data, dict):
-            raise ValidationError("Expected an object.")
+            raise ValidationError(_("Expected an object."))
         cleaned = _clean(data)
         for key in ("names", "topics", "roles"):
             if key in cleaned and cleaned[key] is None:
@@ -161,27 +162,27 @@ class InstitutionSchema(Schema):
     def validate_country(self, value, **kwargs):
         """The country must be one of the inventory's countries."""
         if value not in self.country_codes:
-            raise ValidationError(f"Unknown country code '{value}'.")
+            raise ValidationError(_("Unknown country code '%(code)s'.", code=value))
 
     @validates("ror_id")
     def validate_ror_id(self, value, **kwargs):
         """ROR ids are `https://ror.org/0xxxxxxNN` or the bare 9-character id."""
         if value is not None and not ROR_ID.match(value):
-            raise ValidationError("Not a ROR identifier.")
+            raise ValidationError(_("Not a ROR identifier."))
 
     @validates("names")
     def validate_names(self, value, **kwargs):
         """At most one name per language."""
         langs = [n.get("lang") for n in value if isinstance(n, dict)]
         if len(langs) != len(set(langs)):
-            raise ValidationError("Only one name per language.")
+            raise ValidationError(_("Only one name per language."))
 
     @validates_schema
     def validate_coordinates(self, data, **kwargs):
         """Latitude and longitude come together or not at all."""
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError(
-                "Give both latitude and longitude, or neither.", "latitude"
+                _("Give both latitude and longitude, or neither."), "latitude"
             )
 
     @post_load
@@ -235,13 +236,13 @@ class InstitutionFilterSchema(Schema):
     def validate_country(self, value, **kwargs):
         """Country filter must name a known country."""
         if db.session.get(Country, value.upper()) is None:
-            raise ValidationError(f"Unknown country code '{value}'.")
+            raise ValidationError(_("Unknown country code '%(code)s'.", code=value))
 
     @validates("region")
     def validate_region(self, value, **kwargs):
         """Region filter must name a known region."""
         if db.session.scalar(select(Region.id).where(Region.slug == value)) is None:
-            raise ValidationError(f"Unknown region '{value}'.")
+            raise ValidationError(_("Unknown region '%(slug)s'.", slug=value))
 
     @post_load
     def upper_country(self, data, **kwargs):

@@ -3,6 +3,7 @@
 import logging
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import insert, select
 
@@ -52,7 +53,9 @@ def validate_institution(payload: dict, country_codes: set[str] | None = None) -
     try:
         return InstitutionSchema(country_codes=country_codes).load(payload)
     except ValidationError as exc:
-        raise ValidationFailed("The entry is not valid.", errors=exc.messages) from exc
+        raise ValidationFailed(
+            _("The entry is not valid."), errors=exc.messages
+        ) from exc
 
 
 def taken_slugs() -> set[str]:
@@ -242,7 +245,7 @@ def change_institution(
 ) -> bool:
     """Apply a change in the session (no commit); record a revision if it changed."""
     if expected_version is not None and expected_version != institution.version:
-        raise Conflict("This entry was changed by someone else since you opened it.")
+        raise Conflict(_("This entry was changed by someone else since you opened it."))
     # No autoflush: lazy loads inside would flush half a change and move the
     # version counter more than once.
     with db.session.no_autoflush:
@@ -318,5 +321,5 @@ def get_institution(slug: str, *, published_only: bool = False) -> Institution:
         query = query.where(Institution.status == "published")
     institution = db.session.scalar(query)
     if institution is None:
-        raise NotFound("No such institution.")
+        raise NotFound(_("No such institution."))
     return institution

@@ -37,6 +37,20 @@ STATUSES = {
     "archived": _l("Archived"),
 }
 
+# How an entry's coordinates were obtained, and what they locate.
+GEO_SOURCES = {
+    "entered": _l("entered by hand"),
+    "gazetteer": _l("offline gazetteer"),
+    "nominatim": _l("OpenStreetMap Nominatim"),
+    "ror": _l("Research Organization Registry"),
+}
+
+GEO_PRECISIONS = {
+    "address": _l("street address"),
+    "city": _l("city"),
+    "country": _l("country"),
+}
+
 SORTS = {
     "name": _l("Name"),
     "country": _l("Country"),

@@ -2,6 +2,7 @@
 
 import logging
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,7 +45,7 @@ def institution_to_edit(user, slug: str) -> Institution:
     require_signed_in(user)
     institution = get_institution(slug)
     if institution.status != "published" and not may_edit_directly(user, institution):
-        raise NotFound("No such institution.")
+        raise NotFound(_("No such institution."))
     return institution
 
 
@@ -158,7 +159,7 @@ def pending_proposals() -> list[Proposal]:
 def get_proposal(ident: int) -> Proposal:
     proposal = db.session.get(Proposal, ident)
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(_("No such proposal."))
     return proposal
 
 
