@@ -81,6 +81,16 @@ class ImportReport:
         """Number of rows rejected."""
         return len(self.rejected_rows)
 
+    def summary(self) -> str:
+        """The counts, in one line (for the log)."""
+        return (
+            f"{self.rows} rows, {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.skipped} repeated, "
+            f"{self.rejected} rejected, {self.outside_region} outside the region, "
+            f"{len(self.possible_duplicates)} possible duplicates, "
+            f"{len(self.warnings)} warnings, written: {self.written}"
+        )
+
     def reject(self, row: int, problems: list[tuple[str, str]]) -> None:
         """Record why a row cannot be imported."""
         self.rejected_rows.add(row)
@@ -160,7 +170,7 @@ def import_institutions(
         report.warnings.insert(
             0, RowProblem(0, "", f"Ignored unknown columns: {columns}.")
         )
-    logger.info("Import of %s (%s): %s", path, fmt, report)
+    logger.info("Import of %s (%s): %s", path, fmt, report.summary())
     return report
 
 
