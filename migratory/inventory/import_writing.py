@@ -26,9 +26,9 @@ CHUNK = 1000  # rows per transaction
 class ChunkWriter:
     """Writes (data, existing id or None) rows, committing every CHUNK rows.
 
-    With `commit=False` (dry runs) nothing is committed: the caller rolls
-    back. With `collect=True` the ids each commit would have indexed are kept
-    in `changed` instead, for one bulk indexing at the end.
+    With `commit=False` (dry runs) each chunk is rolled back once counted.
+    With `collect=True` the ids each commit would have indexed are kept in
+    `changed` instead, for one bulk indexing at the end.
     """
 
     def __init__(
@@ -77,6 +77,10 @@ class ChunkWriter:
                 self.changed |= db.session.info.pop(CHANGED_INSTITUTIONS, set())
             db.session.commit()
             self.committed += len(chunk)
+        else:
+            # A dry run writes each chunk for exact counts, then undoes it: the
+            # chunks do not depend on each other (each row claims its own entry).
+            db.session.rollback()
         return counts
 
     def _update(self, changes: list[tuple[dict, int]], counts: Counter) -> None:

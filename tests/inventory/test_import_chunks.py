@@ -134,3 +134,24 @@ def test_cli_write_failure_exits_non_zero(
     assert result.exit_code == 1
     assert "2 of the 5 valid rows had been committed" in result.output
     assert "Nothing was written" not in result.output
+
+
+def test_a_dry_run_undoes_each_chunk_and_counts_like_a_real_run(
+    ctx, tmp_path, small_chunks, make_institution
+):
+    make_institution(name="Office number 2", website=None, category="academic")
+    make_institution(name="Office number 5", website=None)
+    rollbacks = []
+    listener = lambda session, *args: rollbacks.append(1)  # noqa: E731
+    event.listen(Session, "after_soft_rollback", listener)
+    try:
+        dry = run(csv_file(tmp_path), dry_run=True)
+    finally:
+        event.remove(Session, "after_soft_rollback", listener)
+    # Each chunk gives the database back before the next is written.
+    assert len(rollbacks) >= 3
+    assert not dry.written
+    assert count() == 2
+    real = run(csv_file(tmp_path))
+    counts = lambda r: (r.created, r.updated, r.unchanged)  # noqa: E731
+    assert counts(dry) == counts(real) == (3, 1, 1)
