@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from migratory.extensions import db
+from migratory.inventory.caching import cached_reference
 from migratory.inventory.models import Institution, InstitutionTopic
 from migratory.inventory.queries import (
     country_options,
@@ -16,6 +17,8 @@ from migratory.inventory.queries import (
 from migratory.inventory.vocab import CATEGORIES, ROLES, TOPICS
 
 SHOWN = 8  # values shown before "show more"
+# What facet counts depend on (not the page, the order or the page size).
+FILTER_KEYS = ("country", "region", "category", "topic", "role")
 REGION_KINDS = {
     "grouping": _l("Groupings"),
     "m49-region": _l("World regions"),
@@ -35,10 +38,10 @@ def _grouped_counts(filters: dict, column) -> dict[str, int]:
 
 
 def _topic_counts(filters: dict) -> dict[str, int]:
-    sub = filtered_select(filters).with_only_columns(Institution.id).subquery()
     query = (
-        db.select(InstitutionTopic.topic, func.count())
-        .where(InstitutionTopic.institution_id.in_(db.select(sub.c.id)))
+        filtered_select(filters)
+        .join(InstitutionTopic, InstitutionTopic.institution_id == Institution.id)
+        .with_only_columns(InstitutionTopic.topic, func.count())
         .group_by(InstitutionTopic.topic)
     )
     return dict(db.session.execute(query).all())
@@ -63,32 +66,35 @@ def region_counts(by_country: dict[str, int]) -> dict[str, int]:
 
 def list_facets(filters: dict) -> dict[str, Facet]:
     """Counts of every facet's values; each facet counts under the other
-    facets' filters, so that more values of it can be added."""
-    countries = {c.code: c.name for c in country_options()}
-    regions = {r.code: r.name for r in region_options()}
-    counts = {
-        "category": _grouped_counts(
-            _without(filters, "category"), Institution.category
-        ),
-        "country": _grouped_counts(
-            _without(filters, "country"), Institution.country_code
-        ),
-        "region": region_counts(
-            _grouped_counts(_without(filters, "region"), Institution.country_code)
-        ),
-        "topic": _topic_counts(_without(filters, "topic")),
-        "role": _role_counts(_without(filters, "role")),
-    }
+    facets' filters, so that more values of it can be added. Kept while the
+    data stands: every page and order of one filter shares them."""
+    key = repr(sorted((k, filters[k]) for k in FILTER_KEYS if filters.get(k)))
+    counts = cached_reference(f"facets {key}", lambda: _facet_counts(filters))
     labels = {
         "category": CATEGORIES,
-        "country": countries,
-        "region": regions,
+        "country": {c.code: c.name for c in country_options()},
+        "region": {r.code: r.name for r in region_options()},
         "topic": TOPICS,
         "role": ROLES,
     }
     return {
         name: ordered(counts[name], labels[name], filter_values(filters.get(name)))
         for name in counts
+    }
+
+
+def _facet_counts(filters: dict) -> dict[str, dict[str, int]]:
+    by_country = _without(filters, "region")
+    return {
+        "category": _grouped_counts(
+            _without(filters, "category"), Institution.category
+        ),
+        "country": _grouped_counts(
+            _without(filters, "country"), Institution.country_code
+        ),
+        "region": region_counts(_grouped_counts(by_country, Institution.country_code)),
+        "topic": _topic_counts(_without(filters, "topic")),
+        "role": _role_counts(_without(filters, "role")),
     }
 
 
