@@ -77,9 +77,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
 
-    # Rate limits: in memory by default; set a Redis URI (redis://host:6379/0)
-    # when several server processes must share the counts.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Where rate-limit counts live, shared by every server process: unset,
+    # Redis at REDIS_URL if set, else the application database ("database://",
+    # see migratory.core.ratelimit). "memory://" counts per process.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
@@ -140,7 +141,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_FILE_DIR = None
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "database://"  # the default of a site without Redis
     IMPORT_MAX_BYTES = 2 * 1024 * 1024
     # Jobs run at once, in their own app context (the same task code); the
     # tests of the queue itself run a real consumer on real storage.

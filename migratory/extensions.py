@@ -3,7 +3,6 @@
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_compress import Compress
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -14,6 +13,7 @@ from flask_wtf import CSRFProtect
 
 from migratory.core.jobs import huey  # noqa: F401 (the job queue)
 from migratory.core.models import Base
+from migratory.core.ratelimit import SharedLimiter
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -24,5 +24,6 @@ api = Api()
 compress = Compress()
 login_manager = LoginManager()
 mail = Mail()
-# Storage from RATELIMIT_STORAGE_URI: memory by default, Redis in production.
-limiter = Limiter(key_func=get_remote_address)
+# Counts shared by every process: RATELIMIT_STORAGE_URI, else Redis at
+# REDIS_URL, else the application database (migratory.core.ratelimit).
+limiter = SharedLimiter(key_func=get_remote_address)

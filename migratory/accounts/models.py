@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from flask import has_request_context
 from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from migratory.core.i18n import current_language
 from migratory.core.models import Base, TimestampMixin, utcnow
 from migratory.inventory.models import Country, Institution
 
@@ -23,6 +25,12 @@ def role_label(role: str | None, country: Country | None = None) -> str:
     if role == "focal_point":
         return _("Focal point")
     return _("Member")
+
+
+def language_of_request() -> str | None:
+    """The interface language of the request being served, if any: a new
+    account's language (registering, accepting an invitation)."""
+    return current_language() if has_request_context() else None
 
 
 focal_point_institutions = Table(
@@ -52,6 +60,10 @@ class User(UserMixin, TimestampMixin, Base):
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.iso2"))
     email_verified: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # The language mail to the account is written in ("en", "ru", "fr"):
+    # the site's language when it registered or last switched; unset (older
+    # accounts, the command line): the default language.
+    language: Mapped[str | None] = mapped_column(String(8), default=language_of_request)
     # Raised by "log out everywhere": every older session and remember-me
     # cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(default=1)
