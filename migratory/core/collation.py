@@ -13,7 +13,7 @@ import sqlite3
 import unicodedata
 from functools import lru_cache
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 CYRILLIC_LANGUAGES = {"ru", "uk", "be", "bg", "kk", "ky", "tg", "mn", "sr", "mk"}
@@ -25,6 +25,29 @@ BREVE = "\u0306"
 def collation_name(language: str | None) -> str:
     """The collation that sorts text for readers of `language`."""
     return COLLATIONS.get(language or "", DEFAULT_COLLATION)
+
+
+_known: dict[str, frozenset[str]] = {}
+
+
+def usable_collation(language: str | None, engine: Engine) -> str | None:
+    """`collation_name(language)` if the database has it, else its ICU root
+    collation, else None (a PostgreSQL built without ICU: its default order)."""
+    if engine.dialect.name == "sqlite":
+        return collation_name(language)
+    key = str(engine.url)
+    if key not in _known:
+        wanted = [*COLLATIONS.values(), DEFAULT_COLLATION]
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT collname FROM pg_collation WHERE collname = ANY(:names)"),
+                {"names": wanted},
+            )
+            _known[key] = frozenset(found.scalars())
+    for name in (collation_name(language), DEFAULT_COLLATION):
+        if name in _known[key]:
+            return name
+    return None
 
 
 def _is_cyrillic(char: str) -> bool:

@@ -8,7 +8,7 @@ language, else the English one), compared with their language's collation;
 from sqlalchemy import case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from migratory.core.collation import collation_key, collation_name
+from migratory.core.collation import collation_key, usable_collation
 from migratory.core.i18n import current_language
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution, InstitutionName
@@ -33,7 +33,9 @@ def displayed_name(language: str) -> ColumnElement:
 def name_order(language: str | None = None) -> tuple:
     """ORDER BY terms: the displayed name in the language's collation."""
     language = language or current_language()
-    return (displayed_name(language).collate(collation_name(language)),)
+    collation = usable_collation(language, db.engine)
+    shown = displayed_name(language)
+    return (shown.collate(collation) if collation else shown,)
 
 
 def country_order(language: str | None = None) -> ColumnElement:

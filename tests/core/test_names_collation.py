@@ -3,7 +3,12 @@
 import pytest
 from sqlalchemy import literal, select, union_all
 
-from migratory.core.collation import collation_key, collation_name, sorted_by_name
+from migratory.core.collation import (
+    collation_key,
+    collation_name,
+    sorted_by_name,
+    usable_collation,
+)
 from migratory.extensions import db
 
 RUSSIAN = ["Яблоко", "Ёлка", "Жилищный фонд", "агентство", "Евразийский банк"]
@@ -57,3 +62,9 @@ def test_sql_order_by_collation_matches(ctx, language, names, expected):
     rows = union_all(*(select(literal(n).label("name")) for n in names)).subquery()
     query = select(rows.c.name).order_by(rows.c.name.collate(collation_name(language)))
     assert list(db.session.scalars(query)) == expected
+
+
+def test_the_database_has_the_collations(ctx):
+    """SQLite gets them on connect; the PostgreSQL server here has ICU."""
+    assert usable_collation("ru", db.engine) == "ru-x-icu"
+    assert usable_collation("xx", db.engine) == "und-x-icu"
