@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -151,4 +152,6 @@ class TestConfig(Config):
     def __init__(self, database_url: str = "sqlite://", index_dir: str = "") -> None:
         self.SECRET_KEY = "test-secret-key"
         self.SQLALCHEMY_DATABASE_URI = database_url
-        self.SEARCH_INDEX_DIR = index_dir
+        # Without a folder of its own, a test's index would land in the
+        # working directory (the checkout).
+        self.SEARCH_INDEX_DIR = index_dir or tempfile.mkdtemp(prefix="migratory-index-")
