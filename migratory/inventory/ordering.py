@@ -35,7 +35,12 @@ def name_order(language: str | None = None) -> tuple:
     language = language or current_language()
     collation = usable_collation(language, db.engine)
     shown = displayed_name(language)
-    return (shown.collate(collation) if collation else shown,)
+    ordered = shown.collate(collation) if collation else shown
+    if language == "en":
+        # The indexed matching key (case, accents and punctuation folded)
+        # orders English names as the collation's first level does.
+        return (Institution.name_key, ordered)
+    return (ordered,)
 
 
 def country_order(language: str | None = None) -> ColumnElement:
