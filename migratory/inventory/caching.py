@@ -92,7 +92,7 @@ def _cache(name: str) -> _Bounded:
     """This application's cache `name` ("pages" or "reference")."""
     caches = current_app.extensions.setdefault("public_caches", {})
     if name not in caches:
-        caches[name] = _Bounded(MAX_PAGES if name == "pages" else 64, MAX_PAGE_BYTES)
+        caches[name] = _Bounded(MAX_PAGES, MAX_PAGE_BYTES)
     return caches[name]
 
 
