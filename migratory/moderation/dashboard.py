@@ -14,6 +14,7 @@ from migratory.accounts.models import User
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution, InstitutionTopic
+from migratory.inventory.queries import all_countries
 from migratory.moderation.models import DismissedDuplicate
 
 NAME_SIMILARITY = 88  # rapidfuzz token_sort_ratio, 0-100
@@ -97,7 +98,7 @@ def freshness_by_country() -> list[CountryFreshness]:
         ).all()
     )
     rows = []
-    for country in db.session.scalars(select(Country).order_by(Country.name_en)):
+    for country in all_countries():  # by name in the reader's language
         by_status = counts.get(country.iso2, {})
         stale_count = by_status.get("stale", 0)
         unconfirmed_count = by_status.get("unconfirmed", 0)

@@ -133,3 +133,12 @@ def test_sort_by_country_follows_displayed_country_names(client, make_institutio
     french = client.get("/institutions?sort=country&lang=fr").get_data(as_text=True)
     # Allemagne < Autriche < Kazakhstan
     assert linked_names(french) == ["German Office", "Austrian Office", "Kazakh Office"]
+
+
+def test_dashboard_countries_in_russian_order(client, auth, make_user):
+    """The secretariat's freshness table follows the reader's country names."""
+    make_user("secretariat@example.org", role="secretariat")
+    auth.login("secretariat@example.org")
+    page = client.get("/secretariat/?lang=ru").get_data(as_text=True)
+    codes = re.findall(r'<tr data-country="([A-Z]{2})">', page)
+    assert codes[:3] == ["AT", "AZ", "AL"]  # Австрия, Азербайджан, Албания
