@@ -40,6 +40,7 @@ def create_app(config: object | None = None) -> Flask:
 TASK_MODULES = (
     "migratory.core.mail",
     "migratory.accounts.tasks",
+    "migratory.accounts.user_mail",
     "migratory.moderation.tasks",
     "migratory.search.tasks",
 )

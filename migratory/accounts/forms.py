@@ -1,5 +1,7 @@
 """Forms of sign-in, registration, password reset, invitations and profiles."""
 
+from babel import Locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -105,9 +107,24 @@ class JoinForm(FlaskForm):
     submit = SubmitField(_l("Accept the invitation"))
 
 
+def language_choices(languages) -> list[tuple[str, str]]:
+    """Each language of the site under its own name ("русский", "français")."""
+    return [(code, Locale.parse(code).get_display_name(code)) for code in languages]
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(
+        _l("Language of e-mail from the site"),
+        description=_l("Switching the site's language also changes it."),
+    )
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices(current_app.config["LANGUAGES"])
+        if self.language.data is None:  # an account that never chose one
+            self.language.data = current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 class ActionForm(FlaskForm):

@@ -17,8 +17,9 @@ from migratory.accounts.passwords import (
 )
 from migratory.accounts.sessions import end_all_sessions
 from migratory.accounts.tokens import fingerprint, make_token, read_token
+from migratory.accounts.user_mail import mail_user
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
-from migratory.core.mail import enqueue_mail
+from migratory.core.mail import request_locale
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution
@@ -62,7 +63,7 @@ def register_member(email: str, name: str, password: str) -> User:
         # Say nothing to the visitor about who is registered (not even by
         # answering faster than a registration); tell the owner.
         hash_password(password)
-        enqueue_mail(existing.email, "already_registered")
+        mail_user(existing, "already_registered")
         return existing
     user = User(email=email, name=(name or "").strip()[:200], is_member=True)
     user.password_hash = hash_password(password)
@@ -76,7 +77,7 @@ def register_member(email: str, name: str, password: str) -> User:
 def send_verification(user: User) -> None:
     """E-mail a signed link that confirms the address."""
     token = make_token("verify", {"u": user.id, "e": user.email})
-    enqueue_mail(user.email, "verification", token=token)
+    mail_user(user, "verification", token=token)
 
 
 def verification_user(token: str) -> User:
@@ -134,7 +135,8 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = make_token("reset", {"u": user.id, "p": fingerprint(user.password_hash)})
-    enqueue_mail(user.email, "password_reset", token=token)
+    # The request is the account owner's: its language, if they chose none.
+    mail_user(user, "password_reset", fallback=request_locale(), token=token)
 
 
 def user_for_reset(token: str) -> User:
@@ -166,12 +168,6 @@ def log_out_everywhere(user: User) -> None:
     end_all_sessions(user)
     db.session.commit()
     logger.info("User %s logged out everywhere", user.id)
-
-
-def update_profile(user: User, name: str) -> None:
-    """Change what others see of the user."""
-    user.name = (name or "").strip()[:200]
-    db.session.commit()
 
 
 def institutions_for(ids, country_code: str | None) -> list[Institution]:

@@ -26,4 +26,4 @@ def send_invitation(invitation_id: int, token: str, locale: str) -> None:
         inviter=lambda: inviter.display_name if inviter else "migratory",
         role_text=lambda: role_label(invitation.role, invitation.country),
     )
-    send_message(invitation.email, subject, body)
+    send_message(invitation.email, subject, body, language=locale)

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from migratory.accounts import invitations, services, sessions, signin
+from migratory.accounts import invitations, preferences, services, sessions, signin
 from migratory.accounts.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -29,6 +29,7 @@ from migratory.accounts.forms import (
 )
 from migratory.accounts.models import role_label
 from migratory.core.errors import DomainError, TooManyAttempts
+from migratory.core.i18n import chosen_language
 from migratory.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -38,6 +39,15 @@ bp = Blueprint("auth", __name__)
 def role_label_global(role: str | None) -> str:
     """The translated name of a role, for the secretariat's tables."""
     return role_label(role)
+
+
+@bp.after_app_request
+def keep_user_language(response):
+    """A signed-in user who switches the site's language gets mail in it."""
+    chosen = chosen_language()
+    if chosen and current_user.is_authenticated:
+        preferences.remember_language(current_user, chosen)
+    return response
 
 
 @login_manager.user_loader
@@ -233,7 +243,7 @@ def profile():
     """The signed-in user's profile, role and institutions."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.name.data)
+        preferences.update_profile(current_user, form.name.data, form.language.data)
         flash(_("Saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template(

@@ -65,10 +65,16 @@ def _primary(tag: str) -> str:
     return tag.replace("_", "-").split("-")[0].lower()
 
 
+def chosen_language() -> str | None:
+    """The language this request explicitly switched to (?lang=), if served."""
+    chosen = request.args.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
+
+
 def remember_language(response):
     """Keep an explicit ?lang= choice for later requests."""
-    chosen = request.args.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    chosen = chosen_language()
+    if chosen:
         response.set_cookie(
             LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True
         )

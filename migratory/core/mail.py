@@ -1,10 +1,12 @@
 """Outgoing mail: rendered from templates/mail/, links from SITE_URL, sent by a job.
 
-`enqueue_mail(to, "password_reset", token=...)` queues the message; the job
-renders `templates/mail/password_reset.txt` in the recipient's language, under
-a request context on SITE_URL (so `url_for(..., _external=True)` never sees the
-Host header of the request that caused the mail), and sends it through
-Flask-Mail, or writes it under MAIL_FILE_DIR.
+`enqueue_mail(to, "invitation", token=...)` queues a message to an address;
+the job renders `templates/mail/invitation.txt` in the given language (the
+request's by default), under a request context on SITE_URL (so
+`url_for(..., _external=True)` never sees the Host header of the request that
+caused the mail), and sends it through Flask-Mail, or writes it under
+MAIL_FILE_DIR; its Content-Language says the language. Mail to an account is
+written in the account's language: `migratory.accounts.user_mail.mail_user`.
 """
 
 import logging
@@ -22,9 +24,18 @@ logger = logging.getLogger(__name__)
 SUBJECT_PREFIX = "[migratory] "
 
 
-def send_message(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message now; with MAIL_FILE_DIR set, write it there."""
-    message = Message(subject=SUBJECT_PREFIX + subject, recipients=[to], body=body)
+def send_message(to: str, subject: str, body: str, language: str | None = None):
+    """Send a plain-text message now; with MAIL_FILE_DIR set, write it there.
+
+    `language` (the one it is written in) goes into its Content-Language.
+    """
+    headers = {"Content-Language": language} if language else None
+    message = Message(
+        subject=SUBJECT_PREFIX + subject,
+        recipients=[to],
+        body=body,
+        extra_headers=headers,
+    )
     folder = current_app.config.get("MAIL_FILE_DIR")
     if folder:
         path = Path(folder)
@@ -80,7 +91,7 @@ def request_locale() -> str:
 def deliver_mail(to: str, template: str, locale: str, context: dict) -> None:
     """Render and send one message (retried when the mail server fails)."""
     subject, body = render_mail(template, locale, **context)
-    send_message(to, subject, body)
+    send_message(to, subject, body, language=locale)
 
 
 def enqueue_mail(to: str, template: str, locale: str | None = None, **context):

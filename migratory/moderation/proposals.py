@@ -12,8 +12,8 @@ from migratory.accounts.permissions import (
     require_signed_in,
 )
 from migratory.accounts.services import require_secretariat
+from migratory.accounts.user_mail import mail_language, mail_user
 from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from migratory.core.mail import enqueue_mail
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Institution
@@ -238,14 +238,21 @@ def _decide(actor, proposal: Proposal, status: str, institution, reason) -> None
 
 
 def notify_proposer(proposal: Proposal, institution) -> None:
-    """Tell the proposer what was decided, by a queued mail."""
-    if proposal.proposer is None:
+    """Tell the proposer what was decided, by a queued mail in their language
+    (not the reviewer's)."""
+    proposer = proposal.proposer
+    if proposer is None:
         return
-    enqueue_mail(
-        proposal.proposer.email,
+    language = mail_language(proposer)
+    if institution is not None:
+        name = institution.display_name_in(language)
+    else:
+        name = proposal.data.get("name", "")
+    mail_user(
+        proposer,
         "proposal_decision",
         status=proposal.status,
-        name=institution.name if institution else proposal.data.get("name", ""),
+        name=name,
         slug=institution.slug if institution else None,
         reason=proposal.reason or "",
     )

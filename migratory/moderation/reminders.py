@@ -8,7 +8,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from migratory.accounts.models import User
-from migratory.core.mail import render_mail, send_message
+from migratory.accounts.user_mail import mail_language
+from migratory.core.mail import render_mail, send_message, site_context
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.moderation.dashboard import stale_institutions
@@ -44,8 +45,9 @@ def send_reminders() -> ReminderReport:
         stale = stale_institutions(institutions=user.institutions)
         if not stale or not _due(user, stale, now):
             continue
+        language = mail_language(user)
         try:
-            send_message(user.email, *_digest(user, stale))
+            send_message(user.email, *_digest(user, stale, language), language)
         except OSError:  # smtplib's errors included
             logger.exception("Reminder digest to %s failed", user.email)
             report.failed.append(user.email)
@@ -68,15 +70,23 @@ def _due(user: User, stale, now: datetime) -> bool:
     return now - user.last_reminded >= interval
 
 
-def _digest(user: User, stale) -> tuple[str, str]:
-    """(subject, body) of a digest, with one-click links on SITE_URL."""
+def _digest(user: User, stale, language: str) -> tuple[str, str]:
+    """(subject, body) of a digest in the focal point's language, with
+    one-click links on SITE_URL."""
     entries = [
-        {"name": i.name, "slug": i.slug, "token": confirm_token(user, i)} for i in stale
+        {
+            "name": i.display_name_in(language),
+            "slug": i.slug,
+            "token": confirm_token(user, i),
+        }
+        for i in stale
     ]
+    with site_context(language):  # "Focal point, Kazakhstan" in their words
+        name = user.display_name
     return render_mail(
         "reminder",
-        None,  # no language preference is stored: the default language
-        name=user.display_name,
+        language,
+        name=name,
         days=current_app.config["STALE_AFTER_DAYS"],
         entries=entries,
     )
