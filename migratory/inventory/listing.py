@@ -2,11 +2,14 @@
 
 from urllib.parse import urlencode
 
-from flask import request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
+from migratory.core.i18n import current_language
 from migratory.geo.nearby import DEFAULT_RADIUS_KM
+from migratory.inventory.caching import cached_reference
 from migratory.inventory.facets import (
     grouped_regions,
     list_facets,
@@ -108,6 +111,24 @@ def page_facets(filters: dict, search=None) -> list[dict]:
             }
         )
     return facets
+
+
+def facets_html(filters: dict, search=None) -> Markup:
+    """The facet checkboxes as HTML; without words to search, rendered once
+    per filter and language while the data stands (every page and order of a
+    filter shares them)."""
+    if search is not None:
+        return _render_facets(filters, search)
+    key = repr(sorted((k, filters[k]) for k in FACETS if filters.get(k)))
+    return cached_reference(
+        f"facets-html {current_language()} {key}",
+        lambda: _render_facets(filters, None),
+    )
+
+
+def _render_facets(filters: dict, search) -> Markup:
+    facets = page_facets(filters, search)
+    return Markup(render_template("inventory/_facets.html", facets=facets))
 
 
 def _labels(items) -> dict[str, str]:

@@ -25,7 +25,7 @@ from migratory.inventory import queries
 from migratory.inventory.caching import public_page
 from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
 from migratory.inventory.filtering import parse_facet_filters
-from migratory.inventory.listing import describe_filters, filter_query, page_facets
+from migratory.inventory.listing import describe_filters, facets_html, filter_query
 from migratory.inventory.services import get_institution
 from migratory.moderation.dashboard import is_stale
 from migratory.search.querying import has_search_words
@@ -86,7 +86,7 @@ def institution_list():
         filters=filters,
         filter_errors=errors,
         active_filters=describe_filters(filters, countries, regions),
-        facets=page_facets(filters, search),
+        facets_html=facets_html(filters, search),
         countries=countries,
         regions=regions,
         map_link=url_for("geo.map_page") + filter_query(filters),
