@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import (  # noqa: E402
     FLASK,
     RESULTS,
+    ROOT,
     SHARED_DATA,
     environment,
     prepare_database,
@@ -150,6 +152,7 @@ def bench_ror(dump: Path, records: int) -> dict:
             **run,
             "import_and_index_s": float(took.group(1)),
             "index_s": float(took.group(2)),
+            "index_matches_database": index_matches(env),
         }
     with tempfile.TemporaryDirectory() as instance:
         env = environment(Path(instance))
@@ -159,6 +162,7 @@ def bench_ror(dump: Path, records: int) -> dict:
         result["one_document_at_a_time"] = {
             **run,
             "import_and_index_s": float(took.group(1)),
+            "index_matches_database": index_matches(env),
         }
     new = result["default"]["import_and_index_s"]
     old = result["one_document_at_a_time"]["import_and_index_s"]
@@ -172,6 +176,20 @@ def bench_ror(dump: Path, records: int) -> dict:
         f"{'met' if result['goal_met'] else 'missed'}"
     )
     return result
+
+
+def index_matches(env: dict) -> bool:
+    """True if `flask search check` finds the index equal to the database."""
+    check = subprocess.run(
+        FLASK + ["search", "check", "--no-repair"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check.returncode != 0:
+        print(f"index differs from the database:\n{check.stdout[-500:]}")
+    return check.returncode == 0
 
 
 def reset_postgres(url: str) -> None:
