@@ -1,6 +1,6 @@
 /* A country's page: its outline drawn over the map, emphasised, so the
    reader sees at once which country the page is about. The outlines file is
-   the one the background already loaded (same versioned, cached URL). */
+   the one the background already loaded (map.js shares its promise). */
 (function () {
   "use strict";
   var configElement = document.getElementById("map-config");
@@ -13,10 +13,14 @@
   if (!country || !map || !config.outlines) {
     return;
   }
-  fetch(config.outlines, { cache: "force-cache" })
-    .then(function (response) {
+  // The data map.js already downloaded for the background: no second request.
+  var shared = window.migratoryMap && window.migratoryMap.outlines;
+  var outlines = shared || fetch(config.outlines, { cache: "force-cache" }).then(
+    function (response) {
       return response.ok ? response.json() : null;
-    })
+    }
+  );
+  outlines
     .then(function (data) {
       var feature = data && data.features.filter(function (f) {
         return f.properties.iso2 === country;

@@ -447,6 +447,8 @@
       return cluster.getLayers().find(function (m) { return m.slug === slug; });
     },
     ready: load(Boolean(config.fixed) || Boolean(location.search)),
+    // The outline data this page downloaded once (null if it could not load).
+    outlines: backgrounds[config.names.map] || background(map, config.outlines),
   };
-  useLabelPoints(backgrounds[config.names.map] || background(map, config.outlines));
+  useLabelPoints(window.migratoryMap.outlines);
 })();
