@@ -61,6 +61,7 @@ bench: $(VENV)/.dev translations
 	$(BIN)/python bench/map_bench.py
 	$(BIN)/python bench/nearby_bench.py
 	$(BIN)/python bench/dashboard_bench.py
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
