@@ -2,6 +2,7 @@
 
 import logging
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from migratory.accounts.models import STAFF_ROLES, Invitation, User
@@ -37,7 +38,7 @@ def invite(
     require_secretariat(actor)
     email = normalize_email(email)
     if role not in STAFF_ROLES:
-        raise ValidationFailed("Invitations are for focal points and secretariat.")
+        raise ValidationFailed(_("Invitations are for focal points and secretariat."))
     country_code = country_code.upper() if country_code else None
     check_role(role, country_code)
     if role == "secretariat":
@@ -72,11 +73,11 @@ def invitation_for(token: str) -> Invitation:
     payload = read_token("invite", token)
     invitation = db.session.get(Invitation, payload.get("i"))
     if invitation is None or invitation.email != payload.get("e"):
-        raise ValidationFailed("This invitation is not valid.")
+        raise ValidationFailed(_("This invitation is not valid."))
     if invitation.accepted is not None:
-        raise ValidationFailed("This invitation has already been used.")
+        raise ValidationFailed(_("This invitation has already been used."))
     if invitation.revoked is not None:
-        raise ValidationFailed("This invitation has been withdrawn.")
+        raise ValidationFailed(_("This invitation has been withdrawn."))
     return invitation
 
 
@@ -102,7 +103,10 @@ def accept_invitation(
     if user is not None:
         if getattr(acting_user, "id", None) != user.id:
             raise PermissionDenied(
-                f"Sign in as {invitation.email} to accept this invitation."
+                _(
+                    "Sign in as %(email)s to accept this invitation.",
+                    email=invitation.email,
+                )
             )
     else:
         # An unverified account's password was chosen by whoever registered
@@ -146,9 +150,9 @@ def revoke_invitation(actor: User, ident: int) -> Invitation:
     require_secretariat(actor)
     invitation = db.session.get(Invitation, ident)
     if invitation is None:
-        raise NotFound("No such invitation.")
+        raise NotFound(_("No such invitation."))
     if invitation.accepted is not None:
-        raise ValidationFailed("This invitation has already been accepted.")
+        raise ValidationFailed(_("This invitation has already been accepted."))
     if invitation.revoked is None:
         invitation.revoked = utcnow()
         record_action(

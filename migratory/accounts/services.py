@@ -35,7 +35,7 @@ def normalize_email(email: str) -> str:
         found = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationFailed(
-            "Enter a valid e-mail address.", errors={"email": [str(exc)]}
+            _("Enter a valid e-mail address."), errors={"email": [str(exc)]}
         ) from exc
     return found.normalized.lower()
 
@@ -85,7 +85,7 @@ def verification_user(token: str) -> User:
     payload = read_token("verify", token)
     user = db.session.get(User, payload.get("u"))
     if user is None or user.email != payload.get("e"):
-        raise ValidationFailed("This link is not valid.")
+        raise ValidationFailed(_("This link is not valid."))
     return user
 
 
@@ -144,7 +144,7 @@ def user_for_reset(token: str) -> User:
     payload = read_token("reset", token)
     user = db.session.get(User, payload.get("u"))
     if user is None or fingerprint(user.password_hash) != payload.get("p"):
-        raise ValidationFailed("This link has already been used or is not valid.")
+        raise ValidationFailed(_("This link has already been used or is not valid."))
     return user
 
 
@@ -181,12 +181,16 @@ def institutions_for(ids, country_code: str | None) -> list[Institution]:
         )
     )
     if len(institutions) != len(wanted):
-        raise ValidationFailed("An institution does not exist.")
+        raise ValidationFailed(_("An institution does not exist."))
     foreign = [i.name for i in institutions if i.country_code != country_code]
     if foreign:
         raise ValidationFailed(
-            "A focal point's institutions must be in the focal point's country. "
-            f"Not in {country_code or 'no country'}: {', '.join(foreign)}."
+            _(
+                "A focal point's institutions must be in the focal point's "
+                "country. Not in %(country)s: %(names)s.",
+                country=country_code or _("no country"),
+                names=", ".join(foreign),
+            )
         )
     return institutions
 
@@ -214,10 +218,10 @@ def linkable_institutions(
 def check_role(role: str, country_code: str | None) -> None:
     """ValidationFailed for an unknown role or a focal point without a country."""
     if role not in STAFF_ROLES + ("member",):
-        raise ValidationFailed(f"Unknown role {role!r}.")
+        raise ValidationFailed(_("Unknown role %(role)r.", role=role))
     if role == "focal_point":
         if not country_code or db.session.get(Country, country_code) is None:
-            raise ValidationFailed("A focal point needs a country.")
+            raise ValidationFailed(_("A focal point needs a country."))
 
 
 def assign_role(user: User, role: str, country_code: str | None) -> None:
@@ -243,13 +247,15 @@ def designate(
     country_code = country_code.upper() if country_code else None
     check_role(role, country_code)
     if user.id == actor.id and role != "secretariat":
-        raise ValidationFailed("You cannot remove your own secretariat role.")
+        raise ValidationFailed(_("You cannot remove your own secretariat role."))
     if role != "member" and user.email_verified is None:
         # Whoever registered an address may not own it: an invitation goes to
         # the address itself, and its owner chooses the password.
         raise ValidationFailed(
-            "This account has not confirmed its address: invite the address "
-            "instead, so that its owner accepts the role."
+            _(
+                "This account has not confirmed its address: invite the address "
+                "instead, so that its owner accepts the role."
+            )
         )
     before = {i.slug for i in user.institutions}
     institutions = []
@@ -283,18 +289,18 @@ def create_user(
     """Create a verified account from the command line (first secretariat)."""
     email = normalize_email(email)
     if get_user_by_email(email) is not None:
-        raise ValidationFailed(f"{email} is already registered.")
+        raise ValidationFailed(_("%(email)s is already registered.", email=email))
     check_new_password(password, email)
     country_code = country_code.upper() if country_code else None
     check_role(role, country_code)
     if role != "focal_point" and (country_code or institution_slugs):
-        raise ValidationFailed("Only focal points have a country and institutions.")
+        raise ValidationFailed(_("Only focal points have a country and institutions."))
     slugs = list(institution_slugs)
     found = list(
         db.session.scalars(select(Institution).where(Institution.slug.in_(slugs)))
     )
     if len(found) != len(set(slugs)):
-        raise NotFound("An institution does not exist.")
+        raise NotFound(_("An institution does not exist."))
     user = User(email=email, email_verified=utcnow())
     user.password_hash = hash_password(password)
     assign_role(user, role, country_code)
@@ -309,7 +315,7 @@ def create_user(
 def require_secretariat(user) -> None:
     """PermissionDenied unless `user` is a signed-in secretariat member."""
     if not getattr(user, "is_authenticated", False) or not user.is_secretariat:
-        raise PermissionDenied("Only the secretariat may do this.")
+        raise PermissionDenied(_("Only the secretariat may do this."))
 
 
 def list_users() -> list[User]:
@@ -325,5 +331,5 @@ def get_user(ident: int) -> User:
     """The user with this id, or NotFound."""
     user = db.session.get(User, ident)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user

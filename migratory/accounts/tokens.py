@@ -9,6 +9,7 @@ invitation token names an invitation that is marked accepted when used.
 import hashlib
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from migratory.core.errors import ValidationFailed
@@ -37,9 +38,9 @@ def read_token(purpose: str, token: str) -> dict:
     try:
         return _serializer(purpose).loads(token, max_age=MAX_AGES[purpose])
     except SignatureExpired as exc:
-        raise ValidationFailed("This link has expired. Ask for a new one.") from exc
+        raise ValidationFailed(_("This link has expired. Ask for a new one.")) from exc
     except BadSignature as exc:
-        raise ValidationFailed("This link is not valid.") from exc
+        raise ValidationFailed(_("This link is not valid.")) from exc
 
 
 def fingerprint(value: str | None) -> str:

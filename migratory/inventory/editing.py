@@ -10,6 +10,7 @@ from migratory.core.errors import Conflict, DomainError
 from migratory.inventory.forms import institution_form, show_errors
 from migratory.inventory.history import diff_states, revisions_with_changes
 from migratory.inventory.labels import source_label
+from migratory.inventory.revision_comments import revision_comment
 from migratory.inventory.services import get_institution, institution_state
 from migratory.moderation import proposals, upkeep
 from migratory.moderation.dashboard import is_stale
@@ -126,6 +127,7 @@ def history(slug: str):
         action_form=ActionForm(),
         stale=is_stale(institution),
         source_label=source_label,
+        revision_comment=revision_comment,
     )
 
 

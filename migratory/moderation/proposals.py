@@ -66,7 +66,9 @@ def save_edit(
     if not may_edit_directly(user, institution):
         return "proposed", propose(user, "change", institution, payload, comment)
     if not user.is_secretariat and data["country_code"] != user.country_code:
-        raise PermissionDenied("A focal point cannot move an entry to another country.")
+        raise PermissionDenied(
+            _("A focal point cannot move an entry to another country.")
+        )
     if change_institution(
         institution,
         data,
@@ -88,7 +90,7 @@ def _commit_or_conflict() -> None:
     except StaleDataError as error:
         db.session.rollback()
         raise Conflict(
-            "This entry was changed by someone else since you opened it."
+            _("This entry was changed by someone else since you opened it.")
         ) from error
 
 
@@ -189,9 +191,11 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
             review = review_proposal(proposal)
             if review.conflicts:
                 raise Conflict(
-                    "The entry changed after this proposal in the same fields ("
-                    + ", ".join(review.conflicts)
-                    + "): edit the proposal, then approve it."
+                    _(
+                        "The entry changed after this proposal in the same fields "
+                        "(%(fields)s): edit the proposal, then approve it.",
+                        fields=", ".join(review.conflicts),
+                    )
                 )
             data = review.data
         change_institution(
@@ -211,7 +215,7 @@ def reject_proposal(actor, ident: int, reason: str) -> Proposal:
     require_secretariat(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give a reason.", errors={"reason": ["Required."]})
+        raise ValidationFailed(_("Give a reason."), errors={"reason": [_("Required.")]})
     proposal = _pending(ident)
     _decide(actor, proposal, "rejected", proposal.institution, reason)
     return proposal
@@ -220,7 +224,7 @@ def reject_proposal(actor, ident: int, reason: str) -> Proposal:
 def _pending(ident: int) -> Proposal:
     proposal = get_proposal(ident)
     if proposal.status != "pending":
-        raise Conflict("This proposal has already been decided.")
+        raise Conflict(_("This proposal has already been decided."))
     return proposal
 
 

@@ -5,6 +5,7 @@ Every action here writes a revision; nothing is ever deleted.
 
 import logging
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from migratory.accounts.permissions import require_direct_edit
@@ -63,9 +64,9 @@ def check_confirm_token(token: str, slug: str) -> tuple:
     user = db.session.get(User, payload.get("u"))
     institution = db.session.get(Institution, payload.get("i"))
     if institution is None or institution.slug != slug:
-        raise ValidationFailed("This link is not valid.")
+        raise ValidationFailed(_("This link is not valid."))
     if user is None or not user.active:
-        raise ValidationFailed("This link is not valid.")
+        raise ValidationFailed(_("This link is not valid."))
     require_direct_edit(user, institution)
     return user, institution
 
@@ -127,10 +128,10 @@ def merge_institutions(actor, keep_slug: str, merge_slug: str) -> Institution:
     and topics are filled from the duplicate, which is archived (not deleted)."""
     require_secretariat(actor)
     if keep_slug == merge_slug:
-        raise ValidationFailed("An entry cannot be merged into itself.")
+        raise ValidationFailed(_("An entry cannot be merged into itself."))
     keep, gone = get_institution(keep_slug), get_institution(merge_slug)
     if gone.status == "archived":
-        raise ValidationFailed("That entry is already archived.")
+        raise ValidationFailed(_("That entry is already archived."))
     data = {f: getattr(gone, f) for f in FILLABLE if not getattr(keep, f)}
     data = {f: v for f, v in data.items() if v}
     languages = {n.lang for n in keep.names}
@@ -201,7 +202,7 @@ def dismiss_duplicate(actor, first_slug: str, second_slug: str) -> None:
         [get_institution(first_slug), get_institution(second_slug)], key=lambda i: i.id
     )
     if first.id == second.id:
-        raise PermissionDenied("Pick two different entries.")
+        raise PermissionDenied(_("Pick two different entries."))
     exists = db.session.scalar(
         select(DismissedDuplicate.id).where(
             DismissedDuplicate.first_id == first.id,

@@ -15,8 +15,8 @@ from migratory.extensions import login_manager
 from migratory.inventory import queries
 from migratory.inventory.forms import choices, institution_form, show_errors
 from migratory.inventory.labels import field_label
+from migratory.moderation import audit_labels, proposals, upkeep
 from migratory.moderation import dashboard as watch
-from migratory.moderation import proposals, upkeep
 from migratory.moderation.audit import audit_actions, audit_log
 from migratory.moderation.review import review_proposal
 
@@ -239,4 +239,5 @@ def audit():
         entries=audit_log(request.args.get("page", 1, type=int), action),
         actions=audit_actions(),
         action=action,
+        labels=audit_labels,
     )
