@@ -1,5 +1,7 @@
 """Who may do what to an institution: checked on the server for every action."""
 
+from flask_babel import gettext as _
+
 from migratory.core.errors import PermissionDenied
 
 
@@ -27,9 +29,9 @@ def may_propose(user) -> bool:
 
 def require_signed_in(user) -> None:
     if not is_signed_in(user):
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
 
 
 def require_direct_edit(user, institution) -> None:
     if not may_edit_directly(user, institution):
-        raise PermissionDenied("You may not change this entry directly.")
+        raise PermissionDenied(_("You may not change this entry directly."))
