@@ -215,11 +215,37 @@
       // A country's map shows the country, even when all its entries sit in
       // one city (fitting the markers alone would zoom into that city).
       map.fitBounds(countryBounds[shown], { padding: [12, 12] });
-    } else if (!country && !config.fixed && region in config.presets) {
+    } else if (!country && !config.fixed && region in config.presets && !(narrow() && !region)) {
       map.fitBounds(config.presets[region]);
     } else if (features.length) {
-      map.fitBounds(cluster.getBounds(), { maxZoom: 9, padding: [24, 24] });
+      map.fitBounds(dataBounds(), { maxZoom: 9, padding: [24, 24] });
     }
+  }
+
+  /* Where the markers are. On a narrow screen the whole region (Vancouver to
+     Vladivostok) is a thin strip at zoom 0: fit the middle 70% of the points
+     instead (Europe to Central Asia on the whole inventory), so the dense
+     part fills the screen; the rest is a drag or a zoom away. */
+  function narrow() {
+    return map.getSize().x < 576;
+  }
+
+  function dataBounds() {
+    if (!narrow() || features.length < 20) {
+      return cluster.getBounds();
+    }
+    var lats = [];
+    var lngs = [];
+    features.forEach(function (feature) {
+      lngs.push(feature.geometry.coordinates[0]);
+      lats.push(feature.geometry.coordinates[1]);
+    });
+    var sorted = function (a, b) { return a - b; };
+    lats.sort(sorted);
+    lngs.sort(sorted);
+    var low = Math.floor(features.length * 0.15);
+    var high = Math.ceil(features.length * 0.85) - 1;
+    return L.latLngBounds([lats[low], lngs[low]], [lats[high], lngs[high]]);
   }
 
   function countsByCountry() {
@@ -446,7 +472,7 @@
     markerFor: function (slug) {
       return cluster.getLayers().find(function (m) { return m.slug === slug; });
     },
-    ready: load(Boolean(config.fixed) || Boolean(location.search)),
+    ready: load(true), // fit the data, filtered or not
     // The outline data this page downloaded once (null if it could not load).
     outlines: backgrounds[config.names.map] || background(map, config.outlines),
   };
