@@ -43,7 +43,7 @@ run: setup
 test: $(VENV)/.dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto  # one worker per core (pytest-xdist)
 
 ## messages: refresh the catalogs after changing translatable text
 messages: $(VENV)/.runtime
