@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 
 from migratory.accounts.models import LoginSession, User
 from migratory.core.models import utcnow
@@ -104,17 +104,13 @@ def end_all_sessions(user: User) -> None:
     )
 
 
-def open_sessions(user: User) -> list[LoginSession]:
-    """The user's sign-ins that are still open, newest first."""
-    return list(
-        db.session.scalars(
-            select(LoginSession)
-            .where(
-                LoginSession.user_id == user.id,
-                LoginSession.ended.is_(None),
-                LoginSession.created > utcnow() - _lifetime(),
-            )
-            .order_by(LoginSession.created.desc())
+def count_open_sessions(user: User) -> int:
+    """How many of the user's sign-ins are still open."""
+    return db.session.scalar(
+        select(func.count()).where(
+            LoginSession.user_id == user.id,
+            LoginSession.ended.is_(None),
+            LoginSession.created > utcnow() - _lifetime(),
         )
     )
 

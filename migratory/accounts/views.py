@@ -250,7 +250,7 @@ def profile():
         "accounts/profile.html",
         form=form,
         action_form=ActionForm(),
-        open_sign_ins=len(sessions.open_sessions(current_user)),
+        open_sign_ins=sessions.count_open_sessions(current_user),
     )
 
 
