@@ -27,7 +27,7 @@ FACET_LABELS = {
     "topic": _l("Topic"),
     "role": _l("Role in the data network"),
 }
-LINK_KEYS = ("q", *FACETS)
+LINK_KEYS = ("q", *FACETS, "near", "radius_km")
 
 
 def url_without(key: str, value: str | None = None) -> str:
@@ -66,12 +66,11 @@ def describe_filters(filters: dict, countries, regions) -> list[tuple[str, str, 
     return active
 
 
-def filter_query(filters: dict, *, near: bool = True) -> str:
+def filter_query(filters: dict) -> str:
     """The query string of the active filters (for links to other views)."""
-    keys = LINK_KEYS + (("near", "radius_km") if near else ())
     pairs = [
         (k, f"{v:g}" if isinstance(v, float) else v)
-        for k in keys
+        for k in LINK_KEYS
         for v in filter_values(filters.get(k))
     ]
     return f"?{urlencode(pairs)}" if pairs else ""
