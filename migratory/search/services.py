@@ -10,11 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from migratory.extensions import db
-from migratory.inventory.models import Country, Institution, Region
+from migratory.inventory.facets import region_counts
+from migratory.inventory.models import Institution
 from migratory.inventory.queries import (
+    country_options,
     filter_values,
     iter_institutions,
     region_members,
+    region_options,
 )
 from migratory.inventory.vocab import CATEGORIES, TOPICS
 from migratory.search.base import SearchBackend, SearchQuery
@@ -180,14 +183,8 @@ def _region_countries(slugs: list[str]) -> list[str] | None:
 def _labelled_facets(facets: dict) -> dict[str, list[tuple[str, str, int]]]:
     """Facet values with labels, largest first; regions derived from countries."""
     by_country = facets.get("country", {})
-    countries = {c.iso2: c for c in db.session.scalars(select(Country))}
-    regions = db.session.scalars(
-        select(Region).options(selectinload(Region.countries))
-    ).all()
-    region_counts = {
-        r.slug: sum(by_country.get(c.iso2, 0) for c in r.countries) for r in regions
-    }
-    region_names = {r.slug: r.name for r in regions}
+    country_names = {c.code: c.name for c in country_options()}
+    region_names = {r.code: r.name for r in region_options()}
 
     def ordered(counts: dict, labels: Callable[[str], str]):
         items = [(k, str(labels(k)), n) for k, n in counts.items() if n]
@@ -195,10 +192,8 @@ def _labelled_facets(facets: dict) -> dict[str, list[tuple[str, str, int]]]:
 
     return {
         "category": ordered(facets.get("category", {}), lambda k: CATEGORIES[k]),
-        "country": ordered(
-            by_country, lambda k: countries[k].name if k in countries else k
-        ),
-        "region": ordered(region_counts, region_names.__getitem__),
+        "country": ordered(by_country, lambda k: country_names.get(k, k)),
+        "region": ordered(region_counts(by_country), region_names.__getitem__),
         "topic": ordered(facets.get("topic", {}), lambda k: TOPICS[k]),
     }
 
