@@ -13,7 +13,7 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from flask_mail import Message
 
@@ -55,12 +55,6 @@ def site_context(locale: str | None = None):
     with app.test_request_context(base_url=app.config["SITE_URL"]):
         with force_locale(locale or app.config["BABEL_DEFAULT_LOCALE"]):
             yield
-
-
-def site_url_for(endpoint: str, **values) -> str:
-    """An absolute URL on SITE_URL, whatever request is being served."""
-    with site_context():
-        return url_for(endpoint, _external=True, **values)
 
 
 def render_mail(template: str, locale: str | None = None, **context):
