@@ -250,13 +250,3 @@ class InstitutionFilterSchema(Schema):
         if data.get("country"):
             data["country"] = data["country"].upper()
         return data
-
-
-def parse_filters(args) -> tuple[dict, dict]:
-    """Valid filters from the query string, and messages about invalid ones."""
-    schema = InstitutionFilterSchema()
-    try:
-        return schema.load(args), {}
-    except ValidationError as exc:
-        valid = {k: v for k, v in args.items() if k not in exc.messages}
-        return schema.load(valid), exc.messages
