@@ -13,28 +13,11 @@ from tests.conftest import (
     PASSWORD,
     Auth,
     csrf_token,
-    make_test_app,
     require_or_skip,
-    wipe_inventory,
 )
 
 WRONG = "not the right password"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def build_app(database_url, tmp_path):
-    """Factory: an application with these settings; wiped afterwards."""
-    built = []
-
-    def build(**settings):
-        app = make_test_app(database_url, tmp_path / f"index{len(built)}", **settings)
-        built.append(app)
-        return app
-
-    yield build
-    for app in reversed(built):
-        wipe_inventory(app)
 
 
 def add_users(app, *emails):

@@ -5,9 +5,7 @@ import subprocess
 import sys
 import time
 
-import pytest
-
-from tests.conftest import ROOT, csrf_token, make_test_app, wipe_inventory
+from tests.conftest import ROOT, csrf_token
 
 # One process of the site, on the given database, asking for reset links.
 OTHER_PROCESS = """
@@ -22,21 +20,6 @@ for _ in range(int(sys.argv[3])):
     response = client.post("/auth/forgot", data={"email": "nobody@example.org"})
     print(response.status_code)
 """
-
-
-@pytest.fixture
-def build_app(database_url, tmp_path):
-    """Factory: another application (another worker) on the same database."""
-    built = []
-
-    def build(**settings):
-        app = make_test_app(database_url, tmp_path / f"index{len(built)}", **settings)
-        built.append(app)
-        return app
-
-    yield build
-    for app in reversed(built):
-        wipe_inventory(app)
 
 
 def forgot(client):
