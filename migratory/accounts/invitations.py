@@ -18,11 +18,11 @@ from migratory.accounts.services import (
 )
 from migratory.accounts.tasks import send_invitation
 from migratory.accounts.tokens import make_token, read_token
+from migratory.core.audit import record_action
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
 from migratory.core.mail import request_locale
 from migratory.core.models import utcnow
 from migratory.extensions import db
-from migratory.moderation.audit import record_action
 
 logger = logging.getLogger(__name__)
 

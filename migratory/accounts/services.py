@@ -18,12 +18,12 @@ from migratory.accounts.passwords import (
 from migratory.accounts.sessions import end_all_sessions
 from migratory.accounts.tokens import fingerprint, make_token, read_token
 from migratory.accounts.user_mail import mail_user
+from migratory.core.audit import record_action
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
 from migratory.core.mail import request_locale
 from migratory.core.models import utcnow
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution
-from migratory.moderation.audit import record_action
 
 logger = logging.getLogger(__name__)
 LOGIN_FAILED = _l("Unknown e-mail address or wrong password.")

@@ -1,4 +1,4 @@
-"""Proposed changes awaiting the secretariat, the audit log, dismissed duplicates."""
+"""Proposed changes awaiting the secretariat, dismissed duplicates."""
 
 from datetime import datetime
 
@@ -42,23 +42,6 @@ class Proposal(Base):
     institution: Mapped[Institution | None] = relationship()
     proposer: Mapped[User | None] = relationship(foreign_keys=[proposer_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
-
-
-class AuditEntry(Base):
-    """One action of the secretariat: who did what to what, and when."""
-
-    __tablename__ = "audit_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    action: Mapped[str] = mapped_column(String(40))
-    target: Mapped[str] = mapped_column(String(200))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()
 
 
 class DismissedDuplicate(Base):

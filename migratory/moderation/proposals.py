@@ -13,6 +13,7 @@ from migratory.accounts.permissions import (
 )
 from migratory.accounts.services import require_secretariat
 from migratory.accounts.user_mail import mail_language, mail_user
+from migratory.core.audit import record_action
 from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.extensions import db
@@ -23,7 +24,6 @@ from migratory.inventory.services import (
     get_institution,
     validate_institution,
 )
-from migratory.moderation.audit import record_action
 from migratory.moderation.models import Proposal
 from migratory.moderation.review import review_proposal
 

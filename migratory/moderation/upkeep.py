@@ -11,6 +11,7 @@ from sqlalchemy import select
 from migratory.accounts.permissions import require_direct_edit
 from migratory.accounts.services import require_secretariat
 from migratory.accounts.tokens import make_token, read_token
+from migratory.core.audit import record_action
 from migratory.core.errors import PermissionDenied, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.extensions import db
@@ -21,7 +22,6 @@ from migratory.inventory.services import (
     get_institution,
     validate_institution,
 )
-from migratory.moderation.audit import record_action
 from migratory.moderation.models import DismissedDuplicate, Proposal
 from migratory.moderation.proposals import notify_proposer
 

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 from migratory.accounts import invitations as invites
 from migratory.accounts import services as accounts
 from migratory.accounts.forms import ActionForm, RevokeForm, RoleForm
+from migratory.core.audit import audit_actions, audit_log
 from migratory.core.errors import Conflict, DomainError, ValidationFailed
 from migratory.extensions import login_manager
 from migratory.inventory import queries
@@ -17,7 +18,6 @@ from migratory.inventory.forms import choices, institution_form, show_errors
 from migratory.inventory.labels import field_label
 from migratory.moderation import audit_labels, proposals, upkeep
 from migratory.moderation import dashboard as watch
-from migratory.moderation.audit import audit_actions, audit_log
 from migratory.moderation.review import review_proposal
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")

@@ -81,8 +81,9 @@ def audit_log_refusing_writes():
 
 
 def counts() -> dict[str, int]:
+    from migratory.core.audit import AuditEntry
     from migratory.inventory.models import Institution, InstitutionRevision
-    from migratory.moderation.models import AuditEntry, Proposal
+    from migratory.moderation.models import Proposal
 
     return {
         "institutions": db.session.scalar(select(func.count(Institution.id))),

@@ -229,8 +229,8 @@ def test_restore_is_itself_in_the_history(client, secretariat, slug):
 
 
 def test_restore_is_in_the_audit_log(app, secretariat, slug):
+    from migratory.core.audit import AuditEntry
     from migratory.extensions import db
-    from migratory.moderation.models import AuditEntry
 
     restore(secretariat, slug, 2)
 

@@ -184,8 +184,8 @@ def test_merge_audit_entry_names_the_closed_proposals(
 ):
     from sqlalchemy import select
 
+    from migratory.core.audit import AuditEntry
     from migratory.extensions import db
-    from migratory.moderation.models import AuditEntry
 
     submit(member, f"/institutions/{duplicate}/propose-archive")
     [proposal] = proposals(app, status="pending")
@@ -285,8 +285,8 @@ def test_a_save_that_loses_the_race_is_a_conflict_not_an_error(app, make_user, s
 def many_actions(app, secretariat, make_user):
     """60 audit entries: 55 archive/unarchive pairs' halves and 5 restores."""
     from migratory.accounts.services import get_user_by_email
+    from migratory.core.audit import record_action
     from migratory.extensions import db
-    from migratory.moderation.audit import record_action
 
     with app.app_context():
         actor = get_user_by_email(SECRETARIAT)

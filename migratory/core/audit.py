@@ -1,13 +1,32 @@
-"""The audit log of secretariat actions."""
+"""The audit log: who did what to what, and when; every domain writes to it."""
 
 import logging
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from migratory.core.models import Base, utcnow
 from migratory.extensions import db
-from migratory.moderation.models import AuditEntry
 
 logger = logging.getLogger(__name__)
+
+
+class AuditEntry(Base):
+    """One action of the secretariat: who did what to what, and when."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped["User | None"] = relationship("User")  # noqa: F821
 
 
 def record_action(actor, action: str, target: str, **detail) -> AuditEntry:
