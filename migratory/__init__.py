@@ -26,6 +26,7 @@ def create_app(config: object | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _bind_extensions(app)
     _init_database(app)
+    _register_record_kinds()
     _register_blueprints(app)
     _register_cli(app)
     init_search(app)
@@ -33,6 +34,14 @@ def create_app(config: object | None = None) -> Flask:
     _init_geocoder(app)
     _init_maps(app)
     return app
+
+
+def _register_record_kinds() -> None:
+    """The kinds of versioned record history and moderation handle."""
+    from migratory.core.records import register_record_kind
+    from migratory.inventory.records import institution_kind
+
+    register_record_kind(institution_kind())
 
 
 # Modules defining background tasks (`<domain>/tasks.py`), imported so that
@@ -134,8 +143,8 @@ def _register_blueprints(app: Flask) -> None:
     from migratory.core.views import register_error_pages
     from migratory.extensions import api
     from migratory.geo.views import bp as geo_bp
-    from migratory.inventory.editing import bp as editing_bp
     from migratory.inventory.views import bp as inventory_bp
+    from migratory.moderation.editing import bp as editing_bp
     from migratory.moderation.views import bp as secretariat_bp
 
     app.register_blueprint(core_bp)

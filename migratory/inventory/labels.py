@@ -39,29 +39,10 @@ VOCABULARIES = {
     "roles": ROLES,
 }
 
-# Who made a revision that no signed-in person made.
-SOURCE_LABELS = {
-    "seed": _l("Initial import (seed data)"),
-    "import": _l("File import"),
-    "synthetic": _l("Synthetic test data"),
-    "geocoder": _l("Automatic placing"),
-    "web": _l("Web form"),
-    "restore": _l("Restored revision"),
-    "merge": _l("Merge of duplicates"),
-}
-
 
 def field_label(field: str):
     """The label of a saved field (the key itself if it has none)."""
     return FIELD_LABELS.get(field, field)
-
-
-def source_label(source: str | None):
-    """A readable author for a revision made without a person."""
-    kind, _, ident = (source or "").partition(":")
-    if kind == "proposal" and ident:
-        return _l("Proposal %(id)s", id=ident)
-    return SOURCE_LABELS.get(kind, source or "—")
 
 
 def value_label(field: str, value) -> str:

@@ -1,13 +1,22 @@
-"""Inventory models: countries, regions, institutions, names, contacts, revisions."""
+"""Inventory models: countries, regions, institutions, names, contacts."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from migratory.core.collation import sorted_by_name
+from migratory.core.history import Revision
 from migratory.core.i18n import current_language
-from migratory.core.models import Base, TimestampMixin, utcnow
+from migratory.core.models import Base, TimestampMixin
 from migratory.inventory.names import country_name, region_name
 from migratory.inventory.vocab import GEO_PRECISIONS, GEO_SOURCES
 
@@ -136,10 +145,14 @@ class Institution(TimestampMixin, Base):
         cascade="all, delete-orphan",
         order_by="Contact.id",
     )
-    revisions: Mapped[list["InstitutionRevision"]] = relationship(
-        back_populates="institution",
-        cascade="all, delete-orphan",
-        order_by="InstitutionRevision.number",
+    # Read-only: revisions are written through core.history, for every kind.
+    revisions: Mapped[list[Revision]] = relationship(
+        primaryjoin=lambda: and_(
+            Revision.record_kind == "institution",
+            foreign(Revision.record_id) == Institution.id,
+        ),
+        order_by=Revision.number,
+        viewonly=True,
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -230,28 +243,3 @@ class Contact(Base):
     is_public: Mapped[bool] = mapped_column(default=False)
 
     institution: Mapped[Institution] = relationship(back_populates="contacts")
-
-
-class InstitutionRevision(Base):
-    """The full state of an institution after one change: nothing is lost."""
-
-    __tablename__ = "institution_revisions"
-    __table_args__ = (UniqueConstraint("institution_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(
-        ForeignKey("institutions.id", ondelete="CASCADE"), index=True
-    )
-    number: Mapped[int]
-    created: Mapped[datetime] = mapped_column(default=utcnow)
-    # Where the change came from: "seed", "import", "web", ...
-    source: Mapped[str] = mapped_column(String(40))
-    comment: Mapped[str | None] = mapped_column(Text)
-    data: Mapped[dict] = mapped_column(JSON)
-    # Who made the change (none for seed, import and command-line changes).
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-
-    institution: Mapped[Institution] = relationship(back_populates="revisions")
-    author: Mapped["User | None"] = relationship("User")  # noqa: F821

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from migratory.core.changes import mark_changed
 from migratory.core.errors import Conflict, NotFound, ValidationFailed
+from migratory.core.history import Revision, add_revision, revision_row
 from migratory.core.models import utcnow
 from migratory.core.text import normalize_name, unique_slug, website_key
 from migratory.extensions import db
@@ -21,12 +22,13 @@ from migratory.geo.services import (
 from migratory.inventory.models import (
     Institution,
     InstitutionName,
-    InstitutionRevision,
     InstitutionTopic,
 )
 from migratory.inventory.schemas import FLAT_FIELDS, InstitutionSchema
 
 logger = logging.getLogger(__name__)
+# The kind institutions have in revisions and proposals (core.records).
+INSTITUTION = "institution"
 
 # Model columns set directly from validated data (topics and roles are not).
 SCALAR_FIELDS = tuple(
@@ -150,16 +152,15 @@ def _record_revision(
     author_id: int | None = None,
 ) -> None:
     """Keep the full state after this change as revision `number`."""
-    revision = InstitutionRevision(
-        number=number,
+    add_revision(
+        INSTITUTION,
+        institution.id,
+        number,
+        institution_state(institution),
         source=source,
         comment=comment,
-        data=institution_state(institution),
         author_id=author_id,
     )
-    # By id, not through the collection, which would load every revision.
-    revision.institution_id = institution.id
-    db.session.add(revision)
 
 
 NEW_DEFAULTS = {"status": "published", "names": [], "topics": [], "roles": []}
@@ -213,20 +214,20 @@ def insert_institutions(
             **record, names=data["names"], topics=data["topics"], roles=data["roles"]
         )
         revisions.append(
-            {
-                "institution_id": ident,
-                "number": 1,
-                "source": source,
-                "comment": comment,
-                "created": now,
-                "author_id": author_id,
-                "data": _state_schema.dump(state),
-            }
+            revision_row(
+                INSTITUTION,
+                ident,
+                _state_schema.dump(state),
+                source=source,
+                comment=comment,
+                created=now,
+                author_id=author_id,
+            )
         )
     for model, rows in (
         (InstitutionName, names),
         (InstitutionTopic, topics),
-        (InstitutionRevision, revisions),
+        (Revision, revisions),
     ):
         if rows:
             db.session.execute(insert(model), rows)
@@ -263,7 +264,18 @@ def add_institution(
 ) -> Institution:
     """Validate and add an institution with its first revision (flush, no
     commit: the use case that calls it commits once, with its other writes)."""
-    data = validate_institution(payload)
+    return add_validated_institution(
+        validate_institution(payload),
+        source=source,
+        comment=comment,
+        author_id=author_id,
+    )
+
+
+def add_validated_institution(
+    data: dict, *, source: str = "web", comment=None, author_id: int | None = None
+) -> Institution:
+    """Add an institution from validated data with its first revision (flush)."""
     [ident] = insert_institutions(
         [data],
         source=source,

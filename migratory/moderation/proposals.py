@@ -1,4 +1,5 @@
-"""Proposed changes and new entries, and the secretariat's decisions on them."""
+"""Proposed changes and new records of every kind, and the secretariat's
+decisions on them. Each kind (core.records) validates and applies its own."""
 
 import logging
 
@@ -7,80 +8,67 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from migratory.accounts.permissions import (
-    may_edit_directly,
-    require_signed_in,
-)
-from migratory.accounts.services import require_secretariat
+from migratory.accounts.permissions import require_secretariat, require_signed_in
 from migratory.accounts.user_mail import mail_language, mail_user
 from migratory.core.audit import record_action
-from migratory.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
+from migratory.core.records import RecordKind, record_kind
 from migratory.extensions import db
-from migratory.inventory.models import Institution
-from migratory.inventory.services import (
-    add_institution,
-    change_institution,
-    get_institution,
-    validate_institution,
-)
 from migratory.moderation.models import Proposal
 from migratory.moderation.review import review_proposal
 
 logger = logging.getLogger(__name__)
-# Only the secretariat changes these, never through a form of anyone else.
-RESERVED = ("status", "last_verified", "ror_id", "geo_source", "geo_precision")
 
 
-def _editable(payload: dict, user) -> dict:
+def editable(kind: RecordKind, payload: dict, user) -> dict:
     """The payload without the fields this user may not set."""
-    if getattr(user, "is_secretariat", False):
+    if user.is_secretariat:
         return payload
-    return {k: v for k, v in payload.items() if k not in RESERVED}
+    return {k: v for k, v in payload.items() if k not in kind.reserved}
 
 
-def institution_to_edit(user, slug: str) -> Institution:
-    """The entry `user` may open for editing: drafts and archived entries only
-    for those who may change them directly; to anyone else they do not exist."""
+def record_to_edit(user, kind: RecordKind, record):
+    """`record` if `user` may open it for editing: unpublished records only for
+    those who may change them directly; to anyone else they do not exist."""
     require_signed_in(user)
-    institution = get_institution(slug)
-    if institution.status != "published" and not may_edit_directly(user, institution):
-        raise NotFound(_("No such institution."))
-    return institution
+    if kind.is_archived(record) or getattr(record, "status", "published") != (
+        "published"
+    ):
+        if not kind.may_edit(user, record):
+            raise NotFound(_("No such record."))
+    return record
 
 
-def save_edit(
+def save_change(
     user,
-    slug: str,
+    kind_name: str,
+    key,
     payload: dict,
     *,
-    expected_version: int,
+    expected_version: int | None,
     comment: str | None = None,
-) -> tuple[str, Institution | Proposal]:
-    """An edit from the form: applied at once where the user may edit the entry
-    directly, otherwise proposed. Returns ("saved", entry) or ("proposed", ...).
-    """
-    institution = institution_to_edit(user, slug)
-    payload = _editable(payload, user)
-    data = validate_institution(payload)
-    if not may_edit_directly(user, institution):
-        return "proposed", propose(user, "change", institution, payload, comment)
-    if not user.is_secretariat and data["country_code"] != user.country_code:
-        raise PermissionDenied(
-            _("A focal point cannot move an entry to another country.")
-        )
-    if change_institution(
-        institution,
-        data,
-        source="web",
-        comment=comment,
-        expected_version=expected_version,
-        author_id=user.id,
-        replace_names=True,
+):
+    """An edit from a form to the record of kind `kind_name` found by `key`:
+    applied at once where the user may change it directly, otherwise proposed.
+    Returns ("saved", record) or ("proposed", proposal); commits once."""
+    kind = record_kind(kind_name)
+    record = record_to_edit(user, kind, kind.resolve(key))
+    payload = editable(kind, payload, user)
+    data = kind.validate(payload)
+    if not kind.may_edit(user, record):
+        proposal = add_proposal(user, kind, "change", record, payload, comment)
+        db.session.commit()
+        return "proposed", proposal
+    kind.check_direct(user, record, data)
+    if expected_version is not None and expected_version != record.version:
+        raise Conflict(_("This entry was changed by someone else since you opened it."))
+    if kind.change(
+        record, data, source="web", comment=comment, author_id=user.id, replace=True
     ):
         _commit_or_conflict()
-        logger.info("Institution %s edited by user %s", slug, user.id)
-    return "saved", institution
+        logger.info("%s %s edited by user %s", kind.name, record.id, user.id)
+    return "saved", record
 
 
 def _commit_or_conflict() -> None:
@@ -94,36 +82,53 @@ def _commit_or_conflict() -> None:
         ) from error
 
 
-def create_or_propose(user, payload: dict, comment: str | None = None):
-    """A new entry: created by the secretariat, proposed by anyone else."""
+def create_or_propose(user, kind_name: str, payload: dict, comment=None):
+    """A new record: created where the user may create it directly (for
+    institutions, the secretariat), proposed by anyone else; commits once."""
     require_signed_in(user)
-    payload = _editable(payload, user)
-    validate_institution(payload)
-    if user.is_secretariat:
-        institution = add_institution(
-            payload, source="web", comment=comment, author_id=user.id
-        )
+    kind = record_kind(kind_name)
+    payload = editable(kind, payload, user)
+    data = kind.validate(payload)
+    if kind.may_create(user, data):
+        record = kind.create(data, source="web", comment=comment, author_id=user.id)
         db.session.commit()
-        return "saved", institution
-    return "proposed", propose(user, "new", None, payload, comment)
+        return "saved", record
+    proposal = add_proposal(user, kind, "new", None, payload, comment)
+    db.session.commit()
+    return "proposed", proposal
 
 
-def propose(user, kind: str, institution, payload: dict, comment=None) -> Proposal:
-    """Queue a proposal for the secretariat."""
+def add_proposal(
+    user, kind: RecordKind, action: str, record, payload: dict, comment=None
+) -> Proposal:
+    """Queue a proposal for the secretariat (flush; the caller commits)."""
     require_signed_in(user)
-    if kind != "archive":
-        validate_institution(payload)
+    if action != "archive":
+        kind.validate(payload)
     proposal = Proposal(
-        kind=kind,
-        institution_id=institution.id if institution else None,
+        action=action,
+        record_kind=kind.name,
+        record_id=record.id if record is not None else None,
         proposer_id=user.id,
         data=payload,
-        base_version=institution.version if institution else None,
+        base_version=record.version if record is not None else None,
         comment=(comment or "").strip() or None,
     )
     db.session.add(proposal)
+    db.session.flush()
+    logger.info(
+        "Proposal %s (%s %s) by user %s", proposal.id, action, kind.name, user.id
+    )
+    return proposal
+
+
+def propose(user, kind_name: str, action: str, key, payload: dict, comment=None):
+    """Queue a proposal on the record found by `key` (None for a new one) as a
+    use case of its own (commits)."""
+    kind = record_kind(kind_name)
+    record = kind.resolve(key) if key is not None else None
+    proposal = add_proposal(user, kind, action, record, payload, comment)
     db.session.commit()
-    logger.info("Proposal %s (%s) by user %s", proposal.id, kind, user.id)
     return proposal
 
 
@@ -131,8 +136,8 @@ def proposals_behind(revisions) -> dict[int, Proposal]:
     """Revision number → the approved proposal it came from (one query)."""
     wanted = {}
     for revision in revisions:
-        kind, _, ident = (revision.source or "").partition(":")
-        if kind == "proposal" and ident.isdigit():
+        source, _, ident = (revision.source or "").partition(":")
+        if source == "proposal" and ident.isdigit():
             wanted[int(ident)] = revision.number
     if not wanted:
         return {}
@@ -145,17 +150,24 @@ def proposals_behind(revisions) -> dict[int, Proposal]:
 
 
 def pending_proposals() -> list[Proposal]:
-    """The moderation queue, oldest first."""
-    return list(
+    """The moderation queue of every kind, oldest first, with their records
+    loaded (one query per kind)."""
+    queue = list(
         db.session.scalars(
             select(Proposal)
             .where(Proposal.status == "pending")
-            .options(
-                selectinload(Proposal.proposer), selectinload(Proposal.institution)
-            )
+            .options(selectinload(Proposal.proposer))
             .order_by(Proposal.created, Proposal.id)
         )
     )
+    targets: dict[str, set[int]] = {}
+    for proposal in queue:
+        if proposal.record_id is not None:
+            targets.setdefault(proposal.record_kind, set()).add(proposal.record_id)
+    for name, ids in targets.items():
+        model = record_kind(name).model
+        list(db.session.scalars(select(model).where(model.id.in_(ids))))
+    return queue
 
 
 def get_proposal(ident: int) -> Proposal:
@@ -170,23 +182,23 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
 
     As proposed, only the fields the proposer changed are applied; where
     someone changed the same field since, the secretariat must edit first.
-    One transaction: the entry, its revision, the decision and the audit
+    One transaction: the record, its revision, the decision and the audit
     entry are committed together, or nothing is.
     """
     require_secretariat(actor)
     proposal = _pending(ident)
+    kind = record_kind(proposal.record_kind)
     note = comment or proposal.comment
     source = f"proposal:{proposal.id}"
-    if proposal.kind == "new":
-        institution = add_institution(
-            payload or proposal.data, source=source, comment=note, author_id=actor.id
-        )
+    if proposal.action == "new":
+        data = kind.validate(payload or proposal.data)
+        record = kind.create(data, source=source, comment=note, author_id=actor.id)
     else:
-        institution = proposal.institution
-        if proposal.kind == "archive":
-            data = {"status": "archived"}
+        record = proposal.target
+        if proposal.action == "archive":
+            data = dict(kind.archived)
         elif payload is not None:
-            data = validate_institution(payload)
+            data = kind.validate(payload)
         else:
             review = review_proposal(proposal)
             if review.conflicts:
@@ -194,20 +206,20 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
                     _(
                         "The entry changed after this proposal in the same fields "
                         "(%(fields)s): edit the proposal, then approve it.",
-                        fields=", ".join(review.conflicts),
+                        fields=", ".join(str(c) for c in review.conflict_labels),
                     )
                 )
             data = review.data
-        change_institution(
-            institution,
+        kind.change(
+            record,
             data,
             source=source,
             comment=note,
             author_id=actor.id,
-            replace_names=proposal.kind == "change",
+            replace=proposal.action == "change",
         )
-    _decide(actor, proposal, "approved", institution, None)
-    return institution
+    _decide(actor, proposal, "approved", record, None)
+    return record
 
 
 def reject_proposal(actor, ident: int, reason: str) -> Proposal:
@@ -217,7 +229,7 @@ def reject_proposal(actor, ident: int, reason: str) -> Proposal:
     if not reason:
         raise ValidationFailed(_("Give a reason."), errors={"reason": [_("Required.")]})
     proposal = _pending(ident)
-    _decide(actor, proposal, "rejected", proposal.institution, reason)
+    _decide(actor, proposal, "rejected", proposal.target, reason)
     return proposal
 
 
@@ -228,35 +240,49 @@ def _pending(ident: int) -> Proposal:
     return proposal
 
 
-def _decide(actor, proposal: Proposal, status: str, institution, reason) -> None:
+def audit_target(kind_name: str, record) -> str:
+    """How the audit log names a record: "institution:<slug>", "link:12"."""
+    if record is None:
+        return f"new {kind_name}"
+    return f"{kind_name}:{getattr(record, 'slug', None) or record.id}"
+
+
+def _decide(actor, proposal: Proposal, status: str, record, reason) -> None:
     proposal.status, proposal.reason = status, reason
     proposal.reviewer_id, proposal.decided = actor.id, utcnow()
-    if institution is not None and proposal.institution_id is None:
-        proposal.institution_id = institution.id
-    target = f"institution:{institution.slug}" if institution else "new institution"
+    if record is not None and proposal.record_id is None:
+        proposal.record_id = record.id
     record_action(
-        actor, f"proposal {status}", target, proposal=proposal.id, reason=reason
+        actor,
+        f"proposal {status}",
+        audit_target(proposal.record_kind, record),
+        proposal=proposal.id,
+        reason=reason,
     )
     db.session.commit()  # the only commit: of the decision and all it applied
-    notify_proposer(proposal, institution)
+    notify_proposer(proposal, record)
 
 
-def notify_proposer(proposal: Proposal, institution) -> None:
+def notify_proposer(proposal: Proposal, record) -> None:
     """Tell the proposer what was decided, by a queued mail in their language
     (not the reviewer's)."""
     proposer = proposal.proposer
     if proposer is None:
         return
+    kind = record_kind(proposal.record_kind)
     language = mail_language(proposer)
-    if institution is not None:
-        name = institution.display_name_in(language)
+    if record is not None:
+        name = kind.title(record, language)
+        endpoint, values = kind.page(record)
     else:
-        name = proposal.data.get("name", "")
+        name = kind.title_of_data(proposal.data)
+        endpoint, values = None, {}
     mail_user(
         proposer,
         "proposal_decision",
         status=proposal.status,
         name=name,
-        slug=institution.slug if institution else None,
+        endpoint=endpoint,
+        values=values,
         reason=proposal.reason or "",
     )

@@ -8,22 +8,23 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from migratory.accounts.permissions import require_direct_edit
-from migratory.accounts.services import require_secretariat
+from migratory.accounts.permissions import require_secretariat
 from migratory.accounts.tokens import make_token, read_token
 from migratory.core.audit import record_action
 from migratory.core.errors import PermissionDenied, ValidationFailed
+from migratory.core.history import get_revision
 from migratory.core.models import utcnow
+from migratory.core.records import record_kind
 from migratory.extensions import db
-from migratory.inventory.history import get_revision
 from migratory.inventory.models import Institution
+from migratory.inventory.permissions import require_institution_edit
 from migratory.inventory.services import (
+    INSTITUTION,
     change_institution,
     get_institution,
-    validate_institution,
 )
 from migratory.moderation.models import DismissedDuplicate, Proposal
-from migratory.moderation.proposals import notify_proposer
+from migratory.moderation.proposals import audit_target, notify_proposer
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 def confirm_current(user, slug: str) -> Institution:
     """ "This entry is still correct": set last_verified (a revision records it)."""
     institution = get_institution(slug)
-    require_direct_edit(user, institution)
+    require_institution_edit(user, institution)
     _verified(institution, user.id)
     db.session.commit()
     return institution
@@ -67,7 +68,7 @@ def check_confirm_token(token: str, slug: str) -> tuple:
         raise ValidationFailed(_("This link is not valid."))
     if user is None or not user.active:
         raise ValidationFailed(_("This link is not valid."))
-    require_direct_edit(user, institution)
+    require_institution_edit(user, institution)
     return user, institution
 
 
@@ -79,44 +80,51 @@ def confirm_by_token(token: str, slug: str) -> Institution:
     return institution
 
 
-def set_archived(actor, slug: str, archived: bool, comment: str | None = None):
-    """Archive an entry, or bring it back (secretariat); reversible, never deleted."""
-    require_secretariat(actor)
-    institution = get_institution(slug)
-    status = "archived" if archived else "published"
-    if institution.status == status:
-        return institution
-    change_institution(
-        institution,
-        {"status": status},
+def set_archived(actor, kind_name: str, key, archived: bool, comment=None):
+    """Archive a record, or publish it again; reversible, never deleted."""
+    kind = record_kind(kind_name)
+    record = kind.resolve(key)
+    if not kind.may_archive(actor, record):
+        raise PermissionDenied(_("You may not archive this."))
+    wanted = kind.archived if archived else kind.published
+    if all(getattr(record, k) == v for k, v in wanted.items()):
+        return record
+    kind.change(
+        record,
+        dict(wanted),
         source="web",
         comment=comment or ("Archived" if archived else "Restored from the archive"),
         author_id=actor.id,
     )
-    record_action(actor, "archive" if archived else "unarchive", f"institution:{slug}")
+    record_action(
+        actor, "archive" if archived else "unarchive", audit_target(kind.name, record)
+    )
     db.session.commit()
-    return institution
+    return record
 
 
-def restore_revision(actor, slug: str, number: int) -> Institution:
+def restore_revision(actor, kind_name: str, key, number: int):
     """Make an earlier revision's state current again, as a new revision."""
     require_secretariat(actor)
-    institution = get_institution(slug)
-    revision = get_revision(institution, number)
-    data = validate_institution(revision.data)
-    changed = change_institution(
-        institution,
+    kind = record_kind(kind_name)
+    record = kind.resolve(key)
+    revision = get_revision(kind.name, record.id, number)
+    data = kind.validate(revision.data)
+    changed = kind.change(
+        record,
         data,
         source="restore",
         comment=f"Restored revision {number}",
         author_id=actor.id,
-        replace_names=True,
+        replace=True,
     )
     if changed:
-        record_action(actor, "restore", f"institution:{slug}", revision=number)
+        record_action(
+            actor, "restore", audit_target(kind.name, record), revision=number
+        )
         db.session.commit()
-        logger.info("Institution %s restored to revision %s", slug, number)
-    return institution
+        logger.info("%s %s restored to revision %s", kind.name, record.id, number)
+    return record
 
 
 # Fields the surviving entry takes from the merged one where it has none.
@@ -181,7 +189,9 @@ def _close_proposals(actor, gone: Institution, keep: Institution) -> list[Propos
     closed = list(
         db.session.scalars(
             select(Proposal).where(
-                Proposal.institution_id == gone.id, Proposal.status == "pending"
+                Proposal.record_kind == INSTITUTION,
+                Proposal.record_id == gone.id,
+                Proposal.status == "pending",
             )
         )
     )

@@ -12,10 +12,10 @@ from migratory.accounts import services as accounts
 from migratory.accounts.forms import ActionForm, RevokeForm, RoleForm
 from migratory.core.audit import audit_actions, audit_log
 from migratory.core.errors import Conflict, DomainError, ValidationFailed
+from migratory.core.records import record_kind
 from migratory.extensions import login_manager
 from migratory.inventory import queries
-from migratory.inventory.forms import choices, institution_form, show_errors
-from migratory.inventory.labels import field_label
+from migratory.inventory.forms import choices, show_errors
 from migratory.moderation import audit_labels, proposals, upkeep
 from migratory.moderation import dashboard as watch
 from migratory.moderation.review import review_proposal
@@ -60,7 +60,9 @@ def dashboard():
 def queue():
     """Proposals waiting for a decision, oldest first."""
     return render_template(
-        "secretariat/queue.html", queue=proposals.pending_proposals()
+        "secretariat/queue.html",
+        queue=proposals.pending_proposals(),
+        record_kind=record_kind,
     )
 
 
@@ -69,19 +71,27 @@ def proposal(ident: int):
     """One proposal: who, what, a field-by-field diff, and the decision forms."""
     item = proposals.get_proposal(ident)
     review = review_proposal(item)
-    form = institution_form()
-    if item.kind != "archive":
+    form = _edit_form(item)
+    if item.action != "archive":
         form.fill(review.state)
     return _proposal_page(item, form, review=review)
 
 
+def _edit_form(item):
+    """The form of the proposal's kind, for editing it before approval."""
+    return record_kind(item.record_kind).form()
+
+
 def _proposal_page(item, form, status: int = 200, review=None):
     review = review or review_proposal(item)
+    kind = record_kind(item.record_kind)
     return render_template(
         "secretariat/proposal.html",
         proposal=item,
+        kind=kind,
+        target=item.target,
         changes=review.changes,
-        conflicts=[field_label(key) for key in review.conflicts],
+        conflicts=review.conflict_labels,
         form=form,
         reject_form=RejectForm(),
     ), status
@@ -91,8 +101,8 @@ def _proposal_page(item, form, status: int = 200, review=None):
 def approve(ident: int):
     """Approve as proposed, or as edited in the form."""
     item = proposals.get_proposal(ident)
-    form = institution_form()
-    edited = item.kind != "archive" and request.form.get("edited") == "1"
+    form = _edit_form(item)
+    edited = item.action != "archive" and request.form.get("edited") == "1"
     if not form.validate_on_submit() and edited:
         return _proposal_page(item, form, 422)  # the page summarises the errors
     try:

@@ -65,7 +65,9 @@ def a11y_data(live_app) -> dict:
             db.select(Institution).where(Institution.country_code == "KZ").limit(1)
         )
         payload = {**institution_state(entry), "acronym": "A11Y"}
-        proposal = propose(get_user_by_email(MEMBER), "change", entry, payload)
+        proposal = propose(
+            get_user_by_email(MEMBER), "institution", "change", entry, payload
+        )
         data = {"slug": entry.slug, "proposal": proposal.id}
         db.session.remove()
     return data

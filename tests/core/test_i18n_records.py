@@ -88,7 +88,7 @@ def test_audit_actions_in_russian(secretariat):
 
 
 def test_merge_comment_is_translated(app):
-    from migratory.inventory.revision_comments import revision_comment
+    from migratory.core.revision_labels import revision_comment
 
     with app.test_request_context(), force_locale("ru"):
         assert revision_comment("Merged a-b into c-d") == "Запись a-b объединена с c-d"

@@ -11,9 +11,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from migratory.core.history import Revision
 from migratory.extensions import db
 from migratory.inventory.importing import import_institutions
-from migratory.inventory.models import Institution, InstitutionRevision
+from migratory.inventory.models import Institution
 from migratory.inventory.vocab import ROR_TYPE_CATEGORY, ROR_TYPE_PRIORITY
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -150,7 +151,7 @@ def assert_nothing_written(report) -> None:
     assert not report.written
     assert report.created == report.updated == 0
     assert count() == 0
-    assert db.session.scalar(select(func.count(InstitutionRevision.id))) == 0
+    assert db.session.scalar(select(func.count(Revision.id))) == 0
 
 
 # --- formats -------------------------------------------------------------------
@@ -427,7 +428,7 @@ def test_ror_reimport_changes_nothing(ctx, ror_sample):
     db.session.expire_all()
     after = db.session.execute(select(Institution.id, Institution.version))
     assert dict(after.all()) == versions
-    assert db.session.scalar(select(func.count(InstitutionRevision.id))) == 543
+    assert db.session.scalar(select(func.count(Revision.id))) == 543
 
 
 def test_ror_import_after_seed_updates_seed_entries(seeded, ror_sample):
@@ -494,7 +495,7 @@ def test_reimporting_the_same_csv_changes_nothing(ctx, tmp_path):
     assert again.ok, again.errors
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert count() == 2
-    assert db.session.scalar(select(func.count(InstitutionRevision.id))) == 2
+    assert db.session.scalar(select(func.count(Revision.id))) == 2
     assert named("Bureau of National Statistics").version == 1
 
 
@@ -920,7 +921,7 @@ def test_dry_run_writes_nothing(ctx, tmp_path):
     assert report.rows == 2
     assert report.categories == Counter({"government": 1, "academic": 1})
     assert count() == 0
-    assert db.session.scalar(select(func.count(InstitutionRevision.id))) == 0
+    assert db.session.scalar(select(func.count(Revision.id))) == 0
 
 
 def test_dry_run_reports_errors_like_a_real_run(ctx, tmp_path):

@@ -4,9 +4,10 @@ import copy
 
 from sqlalchemy import func, select
 
+from migratory.core.history import Revision
 from migratory.extensions import db
 from migratory.inventory.importing import import_institutions
-from migratory.inventory.models import Institution, InstitutionRevision
+from migratory.inventory.models import Institution
 from tests.inventory.ror_factory import ror_record, write_dump
 
 
@@ -123,7 +124,7 @@ def test_a_newer_dump_updates_by_ror_id_and_creates_nothing_twice(ctx, tmp_path)
     assert by_ror("0destat02").website == "https://www.destatis.de/EN"
     assert by_ror("0nsfeng01").status == "archived"
     assert by_ror("0statkz01").version == 2
-    revisions = db.session.scalar(select(func.count(InstitutionRevision.id)))
+    revisions = db.session.scalar(select(func.count(Revision.id)))
     assert revisions == 6 + 3
 
     again = ror_import(tmp_path, newer, "v2-again.json")

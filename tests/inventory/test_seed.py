@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from migratory.core.history import Revision
 from migratory.extensions import db
 from migratory.inventory.models import (
     Contact,
     Country,
     Institution,
-    InstitutionRevision,
     Region,
 )
 from migratory.inventory.seeding import SEED_DIR, synthetic_payloads
@@ -70,7 +70,7 @@ def test_seed_twice_changes_nothing_the_second_time(runner, app):
     assert "rejected" not in second.output
     with app.app_context():
         assert count() == total
-        assert db.session.scalar(select(func.count(InstitutionRevision.id))) == total
+        assert db.session.scalar(select(func.count(Revision.id))) == total
         assert set(db.session.scalars(select(Institution.version))) == {1}
 
 

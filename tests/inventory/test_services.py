@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from migratory.core.errors import Conflict, ValidationFailed
+from migratory.core.history import Revision
 from migratory.extensions import db
-from migratory.inventory.models import Institution, InstitutionRevision
+from migratory.inventory.models import Institution
 from migratory.inventory.services import (
     add_institution,
     create_institution,
@@ -35,7 +36,7 @@ def test_add_institution_leaves_the_commit_to_the_use_case(ctx):
     db.session.rollback()
 
     assert db.session.scalar(select(Institution).filter_by(slug=slug)) is None
-    assert db.session.scalar(select(InstitutionRevision)) is None
+    assert db.session.scalar(select(Revision)) is None
 
 
 def test_slugs_are_unique_and_transliterated(ctx):
@@ -53,9 +54,7 @@ def test_update_records_revision_and_bumps_version(ctx):
         slug, institution_payload(summary="New summary."), comment="typo"
     )
     assert updated.version == 2
-    revisions = db.session.scalars(
-        select(InstitutionRevision).order_by(InstitutionRevision.number)
-    ).all()
+    revisions = db.session.scalars(select(Revision).order_by(Revision.number)).all()
     assert [r.number for r in revisions] == [1, 2]
     assert (
         revisions[0].data["summary"]

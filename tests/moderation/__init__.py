@@ -190,16 +190,18 @@ def entry(app, slug: str):
 
 def revisions(app, slug: str) -> list:
     """The revisions of an entry, oldest first."""
+    from migratory.core.history import Revision
     from migratory.extensions import db
-    from migratory.inventory.models import Institution, InstitutionRevision
+    from migratory.inventory.models import Institution
 
     with app.app_context():
         found = list(
             db.session.scalars(
-                select(InstitutionRevision)
-                .join(Institution)
+                select(Revision)
+                .join(Institution, Revision.record_id == Institution.id)
+                .where(Revision.record_kind == "institution")
                 .where(Institution.slug == slug)
-                .order_by(InstitutionRevision.number)
+                .order_by(Revision.number)
             )
         )
         db.session.expunge_all()

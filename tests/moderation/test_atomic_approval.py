@@ -30,7 +30,9 @@ def new_proposal(app, make_user) -> int:
     make_user(SECRETARIAT, role="secretariat")
     payload = institution_payload(name=NEW_NAME, website="https://olm.example.kz")
     with app.test_request_context():
-        return propose(person(MEMBER), "new", None, payload, "Please add it").id
+        return propose(
+            person(MEMBER), "institution", "new", None, payload, "Please add it"
+        ).id
 
 
 @contextmanager
@@ -82,12 +84,13 @@ def audit_log_refusing_writes():
 
 def counts() -> dict[str, int]:
     from migratory.core.audit import AuditEntry
-    from migratory.inventory.models import Institution, InstitutionRevision
+    from migratory.core.history import Revision
+    from migratory.inventory.models import Institution
     from migratory.moderation.models import Proposal
 
     return {
         "institutions": db.session.scalar(select(func.count(Institution.id))),
-        "revisions": db.session.scalar(select(func.count(InstitutionRevision.id))),
+        "revisions": db.session.scalar(select(func.count(Revision.id))),
         "audit": db.session.scalar(select(func.count(AuditEntry.id))),
         "pending": db.session.scalar(
             select(func.count(Proposal.id)).where(Proposal.status == "pending")
@@ -139,6 +142,6 @@ def test_secretariat_new_entry_commits_once(app, make_user):
     with app.test_request_context():
         with commits_counted() as made:
             outcome, institution = create_or_propose(
-                person(SECRETARIAT), institution_payload(name=NEW_NAME)
+                person(SECRETARIAT), "institution", institution_payload(name=NEW_NAME)
             )
     assert outcome == "saved" and len(made) == 1

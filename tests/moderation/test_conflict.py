@@ -170,16 +170,21 @@ def editor(ctx, make_user, slug):
 def test_save_edit_with_an_old_version_raises_conflict(ctx, slug, editor):
     from migratory.core.errors import Conflict
     from migratory.extensions import db
-    from migratory.moderation.proposals import save_edit
+    from migratory.moderation.proposals import save_change
 
-    outcome, _ = save_edit(
-        editor, slug, institution_payload(name="First change"), expected_version=1
+    outcome, _ = save_change(
+        editor,
+        "institution",
+        slug,
+        institution_payload(name="First change"),
+        expected_version=1,
     )
     assert outcome == "saved"
 
     with pytest.raises(Conflict):
-        save_edit(
+        save_change(
             editor,
+            "institution",
             slug,
             institution_payload(name="Second change"),
             expected_version=1,
@@ -190,11 +195,21 @@ def test_save_edit_with_an_old_version_raises_conflict(ctx, slug, editor):
 
 
 def test_save_edit_with_the_current_version_saves(ctx, slug, editor):
-    from migratory.moderation.proposals import save_edit
+    from migratory.moderation.proposals import save_change
 
-    save_edit(editor, slug, institution_payload(name="First"), expected_version=1)
-    outcome, institution = save_edit(
-        editor, slug, institution_payload(name="Second"), expected_version=2
+    save_change(
+        editor,
+        "institution",
+        slug,
+        institution_payload(name="First"),
+        expected_version=1,
+    )
+    outcome, institution = save_change(
+        editor,
+        "institution",
+        slug,
+        institution_payload(name="Second"),
+        expected_version=2,
     )
 
     assert outcome == "saved"
@@ -212,6 +227,7 @@ def test_a_proposal_on_an_old_version_warns_the_secretariat(app, make_user, slug
     with app.app_context():
         proposal = propose(
             get_user_by_email("member@example.org"),
+            "institution",
             "change",
             get_institution(slug),
             institution_payload(acronym="AMSK"),

@@ -83,7 +83,7 @@ def test_history_in_russian_names_fields_values_and_country_in_russian(
 
 
 def test_revision_from_a_proposal_without_author_names_the_proposal(app):
-    from migratory.inventory.labels import source_label
+    from migratory.core.revision_labels import source_label
 
     with app.test_request_context():
         assert str(source_label("proposal:12")) == "Proposal 12"

@@ -151,7 +151,7 @@ def test_merge_closes_the_duplicates_open_proposals_and_tells_the_proposer(
 
     assert merge(secretariat, slug, duplicate).status_code == 302
 
-    closed = proposals(app, institution_id=entry(app, duplicate).id)
+    closed = proposals(app, record_id=entry(app, duplicate).id)
     assert [p.status for p in closed] == ["rejected", "rejected"]
     assert all(slug in p.reason for p in closed)
     assert proposals(app, status="pending") == []
@@ -252,7 +252,7 @@ def test_a_save_that_loses_the_race_is_a_conflict_not_an_error(app, make_user, s
     from migratory.core.errors import Conflict
     from migratory.extensions import db
     from migratory.inventory.services import get_institution
-    from migratory.moderation.proposals import save_edit
+    from migratory.moderation.proposals import save_change
     from tests.conftest import institution_payload
 
     make_user(SECRETARIAT, role="secretariat")
@@ -267,8 +267,9 @@ def test_a_save_that_loses_the_race_is_a_conflict_not_an_error(app, make_user, s
             )
             other.commit()
         with pytest.raises(Conflict):
-            save_edit(
+            save_change(
                 editor,
+                "institution",
                 slug,
                 institution_payload(name="Lost Race"),
                 expected_version=1,

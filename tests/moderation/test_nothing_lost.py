@@ -87,24 +87,30 @@ def scenario(app, make_institution, make_user, deletes):
             names=names,
             topics=["migration-statistics", "labour-migration", "diaspora"],
         )
-        moderation.save_edit(focal, agency, edited, expected_version=1)
+        moderation.save_change(focal, "institution", agency, edited, expected_version=1)
         # The secretariat changes the website and drops the Russian name.
         edited = {**edited, "website": "https://msa.example.kz", "names": names[1:]}
-        moderation.save_edit(secretariat, agency, edited, expected_version=2)
+        moderation.save_change(
+            secretariat, "institution", agency, edited, expected_version=2
+        )
         # A member's proposal is approved; another is rejected.
         current = get_institution(agency)
         approved = moderation.propose(
-            member, "change", current, {**edited, "acronym": "MSA", "phone": None}
+            member,
+            "institution",
+            "change",
+            current,
+            {**edited, "acronym": "MSA", "phone": None},
         )
         moderation.approve_proposal(secretariat, approved.id)
         rejected = moderation.propose(
-            member, "change", current, {**edited, "name": "Wrong name"}
+            member, "institution", "change", current, {**edited, "name": "Wrong name"}
         )
         moderation.reject_proposal(secretariat, rejected.id, "Not its name.")
         upkeep.confirm_current(focal, agency)
-        upkeep.set_archived(secretariat, agency, True)
-        upkeep.set_archived(secretariat, agency, False)
-        upkeep.restore_revision(secretariat, agency, 2)
+        upkeep.set_archived(secretariat, "institution", agency, True)
+        upkeep.set_archived(secretariat, "institution", agency, False)
+        upkeep.restore_revision(secretariat, "institution", agency, 2)
         upkeep.merge_institutions(secretariat, centre, center)
     return {"agency": agency, "centre": centre, "center": center}
 
@@ -129,16 +135,18 @@ def current_state(slug: str) -> dict:
 
 
 def all_revisions(slug: str) -> list:
+    from migratory.core.history import Revision
     from migratory.extensions import db
-    from migratory.inventory.models import Institution, InstitutionRevision
+    from migratory.inventory.models import Institution
 
     db.session.expire_all()
     return list(
         db.session.scalars(
-            select(InstitutionRevision)
-            .join(Institution)
+            select(Revision)
+            .join(Institution, Revision.record_id == Institution.id)
+            .where(Revision.record_kind == "institution")
             .where(Institution.slug == slug)
-            .order_by(InstitutionRevision.number)
+            .order_by(Revision.number)
         )
     )
 
@@ -175,7 +183,7 @@ def test_restoring_any_revision_reproduces_its_state_exactly(app, scenario, key)
         secretariat = user(SECRETARIAT)
         originals = all_revisions(slug)
         for revision in originals:
-            restore_revision(secretariat, slug, revision.number)
+            restore_revision(secretariat, "institution", slug, revision.number)
             assert current_state(slug) == comparable(revision.data), (
                 f"revision {revision.number} of {slug} not reproduced"
             )
@@ -191,7 +199,7 @@ def test_restores_only_add_revisions_and_never_rewrite_old_ones(app, scenario, k
         before = [(r.number, r.data, r.source) for r in all_revisions(slug)]
         count = len(before)
         for number, _, _ in before:
-            restore_revision(secretariat, slug, number)
+            restore_revision(secretariat, "institution", slug, number)
             found = all_revisions(slug)
             assert len(found) >= count
             count = len(found)
@@ -207,7 +215,7 @@ def test_restoring_the_current_revision_adds_nothing(app, scenario):
     slug = scenario["agency"]
     with app.app_context():
         latest = all_revisions(slug)[-1].number
-        restore_revision(user(SECRETARIAT), slug, latest)
+        restore_revision(user(SECRETARIAT), "institution", slug, latest)
 
         assert len(all_revisions(slug)) == latest
 
@@ -234,7 +242,7 @@ def test_merged_duplicate_can_be_brought_back_as_it_was(app, scenario):
     center = scenario["center"]
     with app.app_context():
         first = all_revisions(center)[0]
-        restore_revision(user(SECRETARIAT), center, 1)
+        restore_revision(user(SECRETARIAT), "institution", center, 1)
 
         state = current_state(center)
         assert state["status"] == "published"
@@ -251,7 +259,7 @@ def test_no_institution_row_is_ever_deleted(app, scenario, deletes):
         secretariat = user(SECRETARIAT)
         for slug in scenario.values():
             for revision in all_revisions(slug):
-                restore_revision(secretariat, slug, revision.number)
+                restore_revision(secretariat, "institution", slug, revision.number)
         slugs = set(db.session.scalars(select(Institution.slug)))
 
     assert slugs == set(scenario.values())

@@ -39,7 +39,7 @@ def pending(app, member, slug):
     """A member's pending proposal to rename the entry and change its website."""
     response = propose_name(member, slug, website="https://data.example.org")
     assert response.status_code == 302
-    [proposal] = proposals(app, institution_id=entry(app, slug).id)
+    [proposal] = proposals(app, record_id=entry(app, slug).id)
     return proposal.id
 
 
@@ -69,7 +69,7 @@ def test_member_edit_becomes_a_pending_proposal(app, member, slug):
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/institutions/{slug}")
     [proposal] = proposals(app)
-    assert proposal.kind == "change"
+    assert proposal.action == "change"
     assert proposal.status == "pending"
     assert proposal.proposer_id == user_id(app, MEMBER)
     assert proposal.base_version == 1
@@ -154,7 +154,7 @@ def test_focal_point_of_the_country_not_linked_to_the_entry_proposes(
     assert response.status_code == 302
     assert entry(app, slug).name == ORIGINAL
     [proposal] = proposals(app)
-    assert proposal.kind == "change"
+    assert proposal.action == "change"
     assert proposal.proposer_id == user_id(app, FOCAL)
 
 
@@ -189,7 +189,7 @@ def test_foreign_focal_point_only_proposes_even_with_forged_fields(
     assert institution.country_code == "KZ"
     assert institution.version == 1
     [proposal] = proposals(app)
-    assert proposal.kind == "change"
+    assert proposal.action == "change"
     assert "status" not in proposal.data
 
 
@@ -259,7 +259,7 @@ def test_member_new_institution_becomes_a_proposal(app, member):
     assert response.status_code == 302
     assert institution_count(app) == 0
     [proposal] = proposals(app)
-    assert proposal.kind == "new"
+    assert proposal.action == "new"
     assert proposal.institution_id is None
     assert proposal.data["name"] == "Migration Observatory of Almaty"
 
@@ -481,7 +481,7 @@ def test_propose_archive_then_approve_archives_without_deleting(
     )
     assert response.status_code == 302
     [proposal] = proposals(app)
-    assert proposal.kind == "archive"
+    assert proposal.action == "archive"
     assert proposal.comment == "Closed in 2024."
     assert entry(app, slug).status == "published"
 

@@ -1,21 +1,36 @@
-"""Editing pages: new entries, edits or proposals, history, confirm, archive."""
+"""Institution editing pages: new entries, edits or proposals, history,
+confirm, archive. The edit-or-propose, history, restore and archive use
+cases are the generic ones every kind of record shares."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from migratory.accounts.forms import ActionForm
-from migratory.accounts.permissions import may_edit_directly
-from migratory.core.errors import Conflict, DomainError
+from migratory.core.errors import Conflict, DomainError, NotFound
+from migratory.core.history import diff_states, revisions_with_changes
+from migratory.core.records import record_kind
+from migratory.core.revision_labels import revision_comment, source_label
 from migratory.inventory.forms import institution_form, show_errors
-from migratory.inventory.history import diff_states, revisions_with_changes
-from migratory.inventory.labels import source_label
-from migratory.inventory.revision_comments import revision_comment
-from migratory.inventory.services import get_institution, institution_state
+from migratory.inventory.permissions import may_edit_institution
+from migratory.inventory.services import (
+    INSTITUTION,
+    get_institution,
+    institution_state,
+)
 from migratory.moderation import proposals, upkeep
 from migratory.moderation.dashboard import is_stale
 
 bp = Blueprint("editing", __name__)
+
+
+def _kind():
+    return record_kind(INSTITUTION)
+
+
+def _to_edit(slug: str):
+    """The entry the current user may open for editing (NotFound otherwise)."""
+    return proposals.record_to_edit(current_user, _kind(), get_institution(slug))
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
@@ -28,7 +43,7 @@ def new():
     if form.validate_on_submit():
         try:
             outcome, result = proposals.create_or_propose(
-                current_user, form.payload(), form.comment.data
+                current_user, INSTITUTION, form.payload(), form.comment.data
             )
         except DomainError as error:
             show_errors(form, error)
@@ -42,15 +57,16 @@ def new():
 @login_required
 def edit(slug: str):
     """Edit an entry directly where allowed, otherwise propose the change."""
-    institution = proposals.institution_to_edit(current_user, slug)
+    institution = _to_edit(slug)
     form = institution_form()
     if request.method == "GET":
         form.fill(institution_state(institution))
         form.version.data = institution.version
     elif form.validate_on_submit():
         try:
-            outcome, result = proposals.save_edit(
+            outcome, result = proposals.save_change(
                 current_user,
+                INSTITUTION,
                 slug,
                 form.payload(),
                 expected_version=_version(form),
@@ -66,7 +82,7 @@ def edit(slug: str):
         "editing/edit.html",
         form=form,
         institution=institution,
-        direct=may_edit_directly(current_user, institution),
+        direct=may_edit_institution(current_user, institution),
     ), (422 if request.method == "POST" else 200)
 
 
@@ -87,7 +103,7 @@ def _conflict(institution, form):
         mine = {("country" if k == "country_code" else k): v for k, v in mine.items()}
     except DomainError:
         mine = form.payload()
-    differences = diff_states(theirs, {**theirs, **mine})
+    differences = diff_states(_kind(), theirs, {**theirs, **mine})
     form.version.data = institution.version  # saving again applies the merge
     return render_template(
         "editing/conflict.html",
@@ -102,7 +118,7 @@ def _after_save(outcome: str, result):
         flash(
             _("Thank you: your proposal goes to the secretariat for review."), "success"
         )
-        target = result.institution.slug if result.institution else None
+        target = result.target.slug if result.record_id is not None else None
         return redirect(
             url_for("inventory.detail", slug=target)
             if target
@@ -115,10 +131,10 @@ def _after_save(outcome: str, result):
 @bp.get("/institutions/<slug>/history")
 def history(slug: str):
     """Every revision of a published entry, with what changed."""
-    institution = get_institution(
-        slug, published_only=not getattr(current_user, "is_secretariat", False)
-    )
-    revisions = revisions_with_changes(institution)
+    institution = get_institution(slug)
+    if institution.status != "published" and not current_user.is_secretariat:
+        raise NotFound(_("No such institution."))
+    revisions = revisions_with_changes(_kind(), institution.id)
     return render_template(
         "editing/history.html",
         institution=institution,
@@ -135,7 +151,7 @@ def history(slug: str):
 @login_required
 def restore(slug: str, number: int):
     """Make an earlier revision current again (secretariat)."""
-    upkeep.restore_revision(current_user, slug, number)
+    upkeep.restore_revision(current_user, INSTITUTION, slug, number)
     flash(
         _("Revision %(number)s restored as a new revision.", number=number), "success"
     )
@@ -167,7 +183,9 @@ def confirm_link(slug: str, token: str):
 @login_required
 def archive(slug: str):
     """Archive an entry (secretariat); it can be brought back."""
-    upkeep.set_archived(current_user, slug, True, request.form.get("comment"))
+    upkeep.set_archived(
+        current_user, INSTITUTION, slug, True, request.form.get("comment")
+    )
     flash(_("Archived. It can be restored from its history."), "info")
     return redirect(url_for("editing.history", slug=slug))
 
@@ -176,7 +194,9 @@ def archive(slug: str):
 @login_required
 def unarchive(slug: str):
     """Publish an archived entry again (secretariat)."""
-    upkeep.set_archived(current_user, slug, False, request.form.get("comment"))
+    upkeep.set_archived(
+        current_user, INSTITUTION, slug, False, request.form.get("comment")
+    )
     flash(_("Published again."), "success")
     return redirect(url_for("inventory.detail", slug=slug))
 
@@ -188,9 +208,8 @@ def propose_archive(slug: str):
     institution = get_institution(slug, published_only=True)
     form = ActionForm()
     if form.validate_on_submit():
-        proposals.propose(
-            current_user, "archive", institution, {}, request.form.get("comment")
-        )
+        comment = request.form.get("comment")
+        proposals.propose(current_user, INSTITUTION, "archive", slug, {}, comment)
         flash(_("Thank you: the secretariat will review the proposal."), "success")
         return redirect(url_for("inventory.detail", slug=slug))
     return render_template(

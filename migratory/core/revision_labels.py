@@ -1,4 +1,5 @@
-"""Comments the code writes on revisions, shown in the reader's language.
+"""Who made a revision, and the comments the code writes on revisions, shown
+in the reader's language (for every kind of record).
 
 A revision keeps the English text it was saved with (history is not
 rewritten); the history page matches these texts and translates them when it
@@ -9,6 +10,18 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+# Who made a revision that no signed-in person made.
+SOURCE_LABELS = {
+    "seed": _l("Initial import (seed data)"),
+    "import": _l("File import"),
+    "synthetic": _l("Synthetic test data"),
+    "geocoder": _l("Automatic placing"),
+    "web": _l("Web form"),
+    "restore": _l("Restored revision"),
+    "merge": _l("Merge of duplicates"),
+}
+
 
 FIXED = {
     "Confirmed as still correct": _l("Confirmed as still correct"),
@@ -30,3 +43,11 @@ def revision_comment(comment: str | None) -> str:
     if found := MERGED.fullmatch(comment):
         return _("Merged %(merged)s into %(kept)s", merged=found[1], kept=found[2])
     return comment
+
+
+def source_label(source: str | None):
+    """A readable author for a revision made without a person."""
+    kind, _, ident = (source or "").partition(":")
+    if kind == "proposal" and ident:
+        return _l("Proposal %(id)s", id=ident)
+    return SOURCE_LABELS.get(kind, source or "—")

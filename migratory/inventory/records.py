@@ -1,0 +1,97 @@
+"""Institutions as a kind of versioned record: what history and moderation
+need to read, validate, apply and label them (registered in create_app)."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from migratory.core.errors import PermissionDenied
+from migratory.core.i18n import current_language
+from migratory.core.records import RecordKind
+from migratory.inventory.labels import field_label, value_label
+from migratory.inventory.models import Institution
+from migratory.inventory.permissions import may_edit_institution
+from migratory.inventory.services import (
+    INSTITUTION,
+    add_validated_institution,
+    change_institution,
+    get_institution,
+    institution_state,
+    validate_institution,
+)
+
+# Only the secretariat changes these, never through a form of anyone else.
+RESERVED = ("status", "last_verified", "ror_id", "geo_source", "geo_precision")
+# Bookkeeping that every change moves; not shown as a difference.
+HIDDEN = frozenset({"slug", "version", "geo_source", "geo_precision"})
+
+
+def _create(data: dict, *, source: str, comment=None, author_id=None):
+    return add_validated_institution(
+        data, source=source, comment=comment, author_id=author_id
+    )
+
+
+def _change(record, data, *, source, comment=None, author_id=None, replace=False):
+    return change_institution(
+        record,
+        data,
+        source=source,
+        comment=comment,
+        author_id=author_id,
+        replace_names=replace,
+    )
+
+
+def _may_create(user, data: dict) -> bool:
+    """New entries go in directly only from the secretariat."""
+    return user.is_authenticated and user.is_secretariat
+
+
+def _stays_in_country(user, institution, data: dict) -> None:
+    """A focal point cannot move an entry to another country."""
+    if not user.is_secretariat and data.get("country_code") not in (
+        None,
+        user.country_code,
+    ):
+        raise PermissionDenied(
+            _("A focal point cannot move an entry to another country.")
+        )
+
+
+def _state_key(key: str) -> str:
+    """Validated input is keyed by ``country_code``; saved states by ``country``."""
+    return "country" if key == "country_code" else key
+
+
+def _form():
+    from migratory.inventory.forms import institution_form
+
+    return institution_form()
+
+
+def institution_kind() -> RecordKind:
+    """The record kind of institutions."""
+    return RecordKind(
+        name=INSTITUTION,
+        label=_l("Institution"),
+        model=Institution,
+        state=institution_state,
+        validate=validate_institution,
+        create=_create,
+        change=_change,
+        title=lambda i, language=None: i.display_name_in(
+            language or current_language()
+        ),
+        page=lambda i: ("inventory.detail", {"slug": i.slug}),
+        history_page=lambda i: ("editing.history", {"slug": i.slug}),
+        find=get_institution,
+        may_edit=may_edit_institution,
+        may_create=_may_create,
+        field_label=field_label,
+        value_label=value_label,
+        hidden=HIDDEN,
+        reserved=RESERVED,
+        state_key=_state_key,
+        check_direct=_stays_in_country,
+        form=_form,
+    )
