@@ -1,0 +1,1 @@
+"""The producer-user network: focal points, data sources, producer-user links."""
