@@ -1,7 +1,8 @@
 """Caches of public pages and reference data, keyed by what the database says.
 
 Every key holds the data stamp: one aggregate query over the tables public
-pages show (institutions, their contacts, countries and regions). A change
+pages show (institutions, their contacts, countries and regions, the
+revisions every versioned record writes, focal points). A change
 made through any process moves the stamp, so no server process ever serves
 what another one changed. Pages are cached for anonymous readers only; a
 signed-in person's pages name them and are never shared.
@@ -33,7 +34,13 @@ STAMP_SQL = text(
     " (SELECT sum(length(name_en) + coalesce(length(name_ru), 0)) FROM countries),"
     " (SELECT count(*) FROM regions),"
     " (SELECT sum(length(name_en) + coalesce(length(name_ru), 0)) FROM regions),"
-    " (SELECT count(*) FROM country_regions)"
+    " (SELECT count(*) FROM country_regions),"
+    # Every versioned record (links, data sources, ...) writes a revision;
+    # focal points and their designations live on users and in the audit log.
+    " (SELECT count(*) FROM revisions), (SELECT max(id) FROM revisions),"
+    " (SELECT count(*) FROM users), (SELECT max(updated) FROM users),"
+    " (SELECT count(*) FROM focal_point_institutions),"
+    " (SELECT max(id) FROM audit_entries)"
 )
 MAX_PAGES = 512
 MAX_PAGE_BYTES = 64 * 1024 * 1024
