@@ -201,36 +201,44 @@ def search_cli():
 )
 @with_appcontext
 def search_rebuild(procs):
-    """Rebuild the index from the database (the source of truth)."""
+    """Rebuild the index of every document kind from the database (the source
+    of truth)."""
     from sqlalchemy.orm import Session
 
     from migratory.extensions import db
-    from migratory.search.services import published_count, rebuild_index
+    from migratory.search.indexing import document_count, rebuild_index
+    from migratory.search.registry import document_kinds
+    from migratory.search.services import get_backend
 
     started = time.perf_counter()
     with Session(db.engine) as session:
-        total = published_count(session)
+        total = document_count(session)
     with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
         count = rebuild_index(progress=bar.update, procs=procs)
     seconds = time.perf_counter() - started
-    click.echo(f"Indexed {count} institutions in {seconds:.1f} s.")
+    backend = get_backend()
+    kinds = ", ".join(f"{k.name}: {backend.count(k.name)}" for k in document_kinds())
+    click.echo(f"Indexed {count} documents ({kinds}) in {seconds:.1f} s.")
 
 
 @search_cli.command("check")
 @click.option("--repair/--no-repair", default=True, show_default=True)
 @with_appcontext
 def search_check(repair):
-    """Report (and repair) differences between the index and the database."""
-    from migratory.search.services import check_index
+    """Report (and repair) differences between the index and the database,
+    for every document kind."""
+    from migratory.search.indexing import check_index
+    from migratory.search.registry import document_kinds
 
     check = check_index(repair=repair)
-    for label, ids in (
+    click.echo("Kinds: " + ", ".join(kind.name for kind in document_kinds()))
+    for label, keys in (
         ("missing", check.missing),
         ("stale", check.stale),
         ("extra", check.extra),
     ):
-        shown = ", ".join(map(str, ids[:20])) + (" ..." if len(ids) > 20 else "")
-        click.echo(f"{label}: {len(ids)}" + (f" ({shown})" if ids else ""))
+        shown = ", ".join(map(str, keys[:20])) + (" ..." if len(keys) > 20 else "")
+        click.echo(f"{label}: {len(keys)}" + (f" ({shown})" if keys else ""))
     if check.tidied:
         click.echo(f"Removed {len(check.tidied)} stray index files.")
     if check.ok:

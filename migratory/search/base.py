@@ -23,15 +23,19 @@ class WordClause:
 
 @dataclass
 class SearchQuery:
-    """A parsed query with its filters, page and order."""
+    """A parsed query with its filters, page and order, in one document kind."""
 
     clauses: list[WordClause]
+    kind: str = "institution"
     match_all: bool = True  # every word must match; False: any word
     country: str | None = None
     countries: list[str] | None = None  # a region, as its countries
     category: str | None = None
     topic: str | None = None
     role: str | None = None
+    # A kind's extra facets: {"flow": ["census", ...]}; every name must match
+    # one of its values.
+    facets: dict[str, list[str]] | None = None
     sort: str = "relevance"  # relevance | name | country | updated
     page: int = 1
     per_page: int = 25
@@ -56,38 +60,41 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def index(self, documents: Iterable[dict]) -> None:
-        """Add or replace documents (keyed by `id`)."""
+        """Add or replace documents (keyed by `kind` and `id`)."""
 
     @abstractmethod
-    def remove(self, ids: Iterable[int]) -> None:
-        """Remove documents by id; unknown ids are ignored."""
+    def remove(self, ids: Iterable[int], kind: str = "institution") -> None:
+        """Remove documents of `kind` by id; unknown ids are ignored."""
 
     @abstractmethod
     def query(self, query: SearchQuery) -> SearchResult:
-        """Ranked, filtered, paginated matches with facet counts."""
+        """Ranked, filtered, paginated matches of one kind with facet counts."""
 
     @abstractmethod
-    def suggest(self, prefix: str, limit: int = 10) -> list[int]:
-        """Ids of institutions whose name or acronym has a word starting so."""
+    def suggest(
+        self, prefix: str, limit: int = 10, kind: str = "institution"
+    ) -> list[int]:
+        """Ids of documents whose title or acronym has a word starting so."""
 
     @abstractmethod
     def clear(self) -> None:
         """Remove every document."""
 
     @abstractmethod
-    def count(self) -> int:
-        """Number of documents indexed."""
+    def count(self, kind: str | None = None) -> int:
+        """Number of documents indexed, of one kind or of all."""
 
     @abstractmethod
-    def indexed_ids(self) -> dict[int, float]:
-        """Every indexed id with the `updated` timestamp it was indexed at."""
+    def indexed_ids(self, kind: str = "institution") -> dict[int, float]:
+        """Every indexed id of `kind` with the `updated` timestamp it was
+        indexed at."""
 
     @abstractmethod
     def vocabulary(self) -> list[str]:
         """Folded words of the index, for spelling correction."""
 
-    def refresh(self, ids: list[int], read: "Reader") -> None:
-        """Make the index hold the database's current state of `ids`.
+    def refresh(self, kind: str, ids: list[int], read: "Reader") -> None:
+        """Make the index hold the database's current state of `kind`'s `ids`.
 
         `read(ids)` yields batches of (documents, ids to remove) from the
         database. Backends call it only once they hold their write lock and
@@ -97,7 +104,7 @@ class SearchBackend(ABC):
         """
         for documents, gone in read(ids):
             self.index(documents)
-            self.remove(gone)
+            self.remove(gone, kind)
 
     def bulk_load(self, batches: Iterable[list[dict]], procs: int = 1) -> None:
         """Fill an empty index; backends may do this faster than `index`."""

@@ -1,4 +1,4 @@
-"""Index many institutions at once, after an import, with the rebuild's writer.
+"""Index many documents at once, after an import, with the rebuild's writer.
 
 Commits index their changes one document at a time (`update_document`), which
 is right for a save and slow for 20,000 imported rows. Here Whoosh gets the
@@ -16,8 +16,9 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from migratory.extensions import db
-from migratory.search.documents import load_documents
-from migratory.search.services import get_backend, reindex
+from migratory.search.factory import get_backend
+from migratory.search.indexing import reindex
+from migratory.search.registry import DocumentKind, get_document_kind
 from migratory.search.whoosh_backend import (
     WRITE_LOCK_TIMEOUT,
     WhooshBackend,
@@ -29,9 +30,11 @@ WRITER_IDS = 10_000  # entries per writer: bounds how long saves wait for its lo
 READ_BATCH = 2000
 
 
-def index_many(ids: Collection[int], procs: int | None = None) -> int:
-    """Bring the index up to date for `ids` after a large write, as their
-    commits would have; how many entries that was (none when
+def index_many(
+    ids: Collection[int], procs: int | None = None, kind: str = "institution"
+) -> int:
+    """Bring the index up to date for `kind`'s `ids` after a large write, as
+    their commits would have; how many entries that was (none when
     SEARCH_INDEX_ON_COMMIT is off)."""
     if "search" not in current_app.extensions:
         return 0
@@ -41,15 +44,18 @@ def index_many(ids: Collection[int], procs: int | None = None) -> int:
     ids = sorted(set(ids))
     if len(ids) < BULK_FROM or not isinstance(backend, WhooshBackend):
         # PostgreSQL's index writes batches of rows already.
-        reindex(ids, backend)
+        reindex(ids, backend, kind=kind)
         return len(ids)
     procs = procs or min(2, os.cpu_count() or 1)
+    document_kind = get_document_kind(kind)
     for start in range(0, len(ids), WRITER_IDS):
-        _whoosh_bulk(backend, ids[start : start + WRITER_IDS], procs)
+        _whoosh_bulk(backend, document_kind, ids[start : start + WRITER_IDS], procs)
     return len(ids)
 
 
-def _whoosh_bulk(backend: WhooshBackend, ids: list[int], procs: int) -> None:
+def _whoosh_bulk(
+    backend: WhooshBackend, kind: DocumentKind, ids: list[int], procs: int
+) -> None:
     """Replace the documents of `ids` in one multi-process Whoosh writer."""
     options = {"limitmb": 256}
     if procs > 1:
@@ -59,10 +65,10 @@ def _whoosh_bulk(backend: WhooshBackend, ids: list[int], procs: int) -> None:
         # One searcher for every delete (a writer opens a new one per call).
         with writer.searcher() as searcher:
             for ident in ids:
-                writer.delete_by_term("id", str(ident), searcher=searcher)
+                writer.delete_by_term("key", f"{kind.name}:{ident}", searcher=searcher)
         with Session(db.engine) as session:
             for start in range(0, len(ids), READ_BATCH):
-                documents, _ = load_documents(ids[start : start + READ_BATCH], session)
+                documents, _ = kind.documents(ids[start : start + READ_BATCH], session)
                 for document in documents:
                     writer.add_document(**whoosh_fields(document))
     except BaseException:

@@ -1,12 +1,14 @@
-"""Search documents built from institutions: what the index knows of each."""
+"""Institutions as search documents: the first document kind."""
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from migratory.inventory.models import Institution
+from migratory.inventory.models import Institution, InstitutionName, InstitutionTopic
 from migratory.search.analysis import words
+from migratory.search.registry import DocumentKind, Watch, make_document
 
 # Words naming each topic and category in English and Russian (not the lazy
 # labels: what matches must not depend on the reader's language).
@@ -36,34 +38,32 @@ CATEGORY_WORDS = {
 
 def institution_document(institution: Institution) -> dict:
     """The search document of one published institution."""
-    country = institution.country
-    names = " ".join(n.name for n in institution.names)
-    return {
-        "id": institution.id,
-        "name": institution.name,
-        "acronym": institution.acronym or "",
-        "names": names,
-        "city": institution.city or "",
-        "summary": institution.summary or "",
-        "country": institution.country_code,
-        "category": institution.category,
-        "topics": institution.topics,
-        "roles": institution.roles,
-        "name_sort": institution.name_key,
-        "country_sort": country.name_en,
-        "updated": institution.updated.timestamp(),
-    }
+    return make_document(
+        institution.id,
+        institution.name,
+        institution.updated.timestamp(),
+        acronym=institution.acronym or "",
+        names=" ".join(n.name for n in institution.names),
+        place=institution.city or "",
+        body=institution.summary or "",
+        country=institution.country_code,
+        sort=institution.name_key,
+        country_sort=institution.country.name_en,
+        category=institution.category,
+        topics=institution.topics,
+        roles=institution.roles,
+    )
 
 
 def name_words(document: dict) -> list[str]:
     """Folded words of the names and acronym, for autocomplete and acronyms."""
-    found = words(" ".join((document["name"], document["acronym"], document["names"])))
-    return list(dict.fromkeys(found))
+    text = " ".join((document["title"], document["acronym"], document["names"]))
+    return list(dict.fromkeys(words(text)))
 
 
 def spelling_words(document: dict) -> list[str]:
     """Folded words a query may be corrected to (numbers left out)."""
-    text = " ".join(document[k] for k in ("name", "acronym", "names", "city"))
+    text = " ".join(document[k] for k in ("title", "acronym", "names", "place"))
     return [w for w in dict.fromkeys(words(text)) if not w.isdigit()]
 
 
@@ -81,3 +81,34 @@ def load_documents(ids: Iterable[int], session) -> tuple[list[dict], list[int]]:
             documents.append(institution_document(institution))
             published.add(institution.id)
     return documents, [i for i in ids if i not in published]
+
+
+def published_institutions(session) -> dict[int, float]:
+    """Every published institution's id and `updated` timestamp."""
+    rows = session.execute(
+        select(Institution.id, Institution.updated).where(
+            Institution.status == "published"
+        )
+    )
+    return {ident: updated.timestamp() for ident, updated in rows}
+
+
+def _own_id(institution: Institution) -> list[int | None]:
+    return [institution.id]
+
+
+def _institution_id(row: InstitutionName | InstitutionTopic) -> list[int | None]:
+    return [row.institution_id]
+
+
+INSTITUTIONS = DocumentKind(
+    name="institution",
+    label=_l("Institutions"),
+    load=load_documents,
+    all_ids=published_institutions,
+    watch=(
+        Watch(Institution, _own_id),
+        Watch(InstitutionName, _institution_id),
+        Watch(InstitutionTopic, _institution_id),
+    ),
+)

@@ -19,9 +19,10 @@ from migratory.search.analysis import terms, transliterate
 from migratory.search.base import Reader, SearchBackend, SearchQuery, SearchResult
 from migratory.search.documents import name_words, spelling_words
 from migratory.search.models import SearchDocument
+from migratory.search.registry import facet_term, facet_terms
 from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
 
-WEIGHTS = {"A": ("name", "acronym"), "B": ("names",), "C": ("city",), "D": ("summary",)}
+WEIGHTS = {"A": ("title", "acronym"), "B": ("names",), "C": ("place",), "D": ("body",)}
 RANK_WEIGHTS = "{0.1, 0.3, 0.6, 1.0}"  # D, C, B, A
 # Exact terms weigh 1, spelling corrections 0.4, an exact acronym most.
 RANK_SQL = (
@@ -40,11 +41,24 @@ INDEX_LOCK = {"key": 0x6D696772}
 VOCABULARY_SQL = "SELECT word FROM ts_stat('SELECT spell FROM search_documents')"
 VOCABULARY_TTL = 60.0  # seconds; other processes' new words appear within this
 SORTS = {
-    "name": "d.name_sort, d.institution_id",
-    "country": "d.country_sort, d.name_sort, d.institution_id",
-    "updated": "d.updated DESC, d.institution_id",
-    "relevance": "rank DESC, d.name_sort, d.institution_id",
+    "name": "d.name_sort, d.record_id",
+    "country": "d.country_sort, d.name_sort, d.record_id",
+    "updated": "d.updated DESC, d.record_id",
+    "relevance": "rank DESC, d.name_sort, d.record_id",
 }
+COLUMNS = (
+    "names_text",
+    "acronym_exact",
+    "country",
+    "category",
+    "topics",
+    "roles",
+    "topic_mask",
+    "facets",
+    "name_sort",
+    "country_sort",
+    "updated",
+)
 
 
 def _tsquery_or(words: Iterable[str], prefix: bool = False, weight: str = "") -> str:
@@ -63,18 +77,20 @@ def document_row(document: dict) -> dict:
     names = name_words(document)
     prefixes = {form for word in names for form in (word, transliterate(word)) if form}
     return {
-        "institution_id": document["id"],
+        "kind": document["kind"],
+        "record_id": document["id"],
         **{f"w{weight}": value for weight, value in weighted.items()},
         "suggest_text": " ".join(sorted(prefixes)),
         "spell_text": " ".join(spelling_words(document)),
         "names_text": " ".join(names),
         "acronym_exact": (document["acronym"] or "").casefold() or None,
-        "country": document["country"],
+        "country": document["country"] or None,
         "category": document["category"],
         "topics": document["topics"],
         "roles": document["roles"],
         "topic_mask": sum(TOPIC_BITS[t] for t in document["topics"]),
-        "name_sort": document["name_sort"],
+        "facets": facet_terms(document),
+        "name_sort": document["sort"],
         "country_sort": document["country_sort"],
         "updated": document["updated"],
     }
@@ -111,7 +127,7 @@ class PostgresBackend(SearchBackend):
             self._upsert([document_row(d) for d in batch])
         self._vocabulary = None
 
-    def refresh(self, ids: list[int], read: Reader) -> None:
+    def refresh(self, kind: str, ids: list[int], read: Reader) -> None:
         """Read and write `ids` in one transaction holding an advisory lock, so
         that updates are written in the order they read the database."""
         if not ids:
@@ -122,43 +138,27 @@ class PostgresBackend(SearchBackend):
                 if documents:
                     self._upsert([document_row(d) for d in documents], connection)
                 if gone:
-                    connection.execute(
-                        delete(SearchDocument).where(
-                            SearchDocument.institution_id.in_(gone)
-                        )
-                    )
+                    connection.execute(_delete(kind, gone))
         self._vocabulary = None
 
     def _upsert(self, rows: list[dict], connection=None) -> None:
         table = SearchDocument.__table__
         values = {
-            "institution_id": bindparam("institution_id"),
+            "kind": bindparam("kind"),
+            "record_id": bindparam("record_id"),
             "document": _vector("A")
             .op("||")(_vector("B"))
             .op("||")(_vector("C"))
             .op("||")(_vector("D")),
             "suggest": func.to_tsvector("simple", bindparam("suggest_text")),
             "spell": func.to_tsvector("simple", bindparam("spell_text")),
-            **{
-                c: bindparam(c)
-                for c in (
-                    "names_text",
-                    "acronym_exact",
-                    "country",
-                    "category",
-                    "topics",
-                    "roles",
-                    "topic_mask",
-                    "name_sort",
-                    "country_sort",
-                    "updated",
-                )
-            },
+            **{c: bindparam(c) for c in COLUMNS},
         }
         statement = insert(table).values(values)
+        key = ("kind", "record_id")
         statement = statement.on_conflict_do_update(
-            index_elements=["institution_id"],
-            set_={c: statement.excluded[c] for c in values if c != "institution_id"},
+            index_elements=list(key),
+            set_={c: statement.excluded[c] for c in values if c not in key},
         )
         if connection is not None:
             connection.execute(statement, rows)
@@ -166,13 +166,11 @@ class PostgresBackend(SearchBackend):
         with self.engine.begin() as connection:
             connection.execute(statement, rows)
 
-    def remove(self, ids: Iterable[int]) -> None:
+    def remove(self, ids: Iterable[int], kind: str = "institution") -> None:
         ids = list(ids)
         if ids:
             with self.engine.begin() as connection:
-                connection.execute(
-                    delete(SearchDocument).where(SearchDocument.institution_id.in_(ids))
-                )
+                connection.execute(_delete(kind, ids))
 
     def clear(self) -> None:
         with self.engine.begin() as connection:
@@ -194,7 +192,7 @@ class PostgresBackend(SearchBackend):
         )
         order = SORTS.get(query.sort, SORTS["relevance"])
         page_sql = (
-            f"SELECT d.institution_id, {RANK_SQL} AS rank FROM search_documents d "
+            f"SELECT d.record_id, {RANK_SQL} AS rank FROM search_documents d "
             "WHERE @where " + f"ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
         with self.engine.connect() as connection:
@@ -231,8 +229,8 @@ class PostgresBackend(SearchBackend):
 
     @staticmethod
     def _where(query: SearchQuery) -> tuple[str, dict]:
-        """SQL condition and parameters for the words and the filters."""
-        conditions, params = [], {}
+        """SQL condition and parameters for the kind, words and filters."""
+        conditions, params = [], {"kind": query.kind}
         for number, clause in enumerate(query.clauses):
             params[f"c{number}"] = _tsquery_or(t for t, _ in clause.terms) or ""
             params[f"p{number}"] = _tsquery_or([clause.prefix], prefix=True) or ""
@@ -250,7 +248,7 @@ class PostgresBackend(SearchBackend):
             )
         joiner = " AND " if query.match_all else " OR "
         words = f"({joiner.join(conditions)})" if conditions else "TRUE"
-        filters = [words]
+        filters = ["d.kind = :kind", words]
         # Each filter takes one value or several (any of which may match).
         if query.country:
             filters.append("d.country = ANY(:country)")
@@ -267,18 +265,25 @@ class PostgresBackend(SearchBackend):
         if query.role:
             filters.append("d.roles && CAST(:role AS VARCHAR(40)[])")
             params["role"] = _listed(query.role)
+        for number, (name, values) in enumerate((query.facets or {}).items()):
+            filters.append(f"d.facets && CAST(:facet{number} AS VARCHAR(120)[])")
+            params[f"facet{number}"] = [facet_term(name, v) for v in values]
         return " AND ".join(filters), params
 
-    def suggest(self, prefix: str, limit: int = 10) -> list[int]:
+    def suggest(
+        self, prefix: str, limit: int = 10, kind: str = "institution"
+    ) -> list[int]:
         parts = [p for p in prefix.split() if p]
         if not parts:
             return []
         tsquery = " & ".join(f"'{p}':*" for p in parts if p.isalnum()) or ""
+        of_kind = SearchDocument.kind == kind
         with self.engine.connect() as connection:
             ids = connection.scalars(
-                select(SearchDocument.institution_id)
+                select(SearchDocument.record_id)
                 .where(
-                    SearchDocument.suggest.op("@@")(func.to_tsquery("simple", tsquery))
+                    of_kind,
+                    SearchDocument.suggest.op("@@")(func.to_tsquery("simple", tsquery)),
                 )
                 .order_by(
                     func.length(SearchDocument.name_sort), SearchDocument.name_sort
@@ -287,21 +292,26 @@ class PostgresBackend(SearchBackend):
             ).all()
             if not ids:  # a typo: the nearest names by trigram similarity
                 ids = connection.scalars(
-                    select(SearchDocument.institution_id)
-                    .where(SearchDocument.names_text.op("%")(prefix))
+                    select(SearchDocument.record_id)
+                    .where(of_kind, SearchDocument.names_text.op("%")(prefix))
                     .order_by(func.similarity(SearchDocument.names_text, prefix).desc())
                     .limit(limit)
                 ).all()
         return list(ids)
 
-    def count(self) -> int:
+    def count(self, kind: str | None = None) -> int:
+        query = select(func.count()).select_from(SearchDocument)
+        if kind is not None:
+            query = query.where(SearchDocument.kind == kind)
         with self.engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(SearchDocument))
+            return connection.scalar(query)
 
-    def indexed_ids(self) -> dict[int, float]:
+    def indexed_ids(self, kind: str = "institution") -> dict[int, float]:
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(SearchDocument.institution_id, SearchDocument.updated)
+                select(SearchDocument.record_id, SearchDocument.updated).where(
+                    SearchDocument.kind == kind
+                )
             )
             return dict(rows.all())
 
@@ -314,6 +324,13 @@ class PostgresBackend(SearchBackend):
                 self._vocabulary = list(connection.scalars(text(VOCABULARY_SQL)))
             self._vocabulary_at = time.monotonic()
         return self._vocabulary
+
+
+def _delete(kind: str, ids: list[int]):
+    """DELETE of `kind`'s documents `ids`."""
+    return delete(SearchDocument).where(
+        SearchDocument.kind == kind, SearchDocument.record_id.in_(ids)
+    )
 
 
 def _listed(value) -> list[str]:

@@ -1,13 +1,13 @@
 """Search services: queries, suggestions, and keeping the index in step."""
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from migratory.extensions import db
 from migratory.inventory.facets import region_counts
@@ -22,9 +22,16 @@ from migratory.inventory.queries import (
 from migratory.inventory.vocab import CATEGORIES, TOPICS
 from migratory.search.base import SearchBackend, SearchQuery
 from migratory.search.concepts import build_concepts
-from migratory.search.documents import institution_document, load_documents
+from migratory.search.factory import get_backend
+from migratory.search.indexing import (  # noqa: F401  (callers import them here)
+    IndexCheck,
+    check_index,
+    rebuild_index,
+    reindex,
+)
 from migratory.search.querying import (
     Corrector,
+    ParsedQuery,
     did_you_mean,
     has_search_words,
     parse_query,
@@ -32,12 +39,7 @@ from migratory.search.querying import (
 from migratory.search.snippets import make_snippet
 
 logger = logging.getLogger(__name__)
-BATCH = 2000
-
-
-def get_backend() -> SearchBackend:
-    """The search backend of the current application."""
-    return current_app.extensions["search"]
+INSTITUTION = "institution"  # the document kind these services search
 
 
 @dataclass
@@ -87,11 +89,28 @@ def _corrector(backend: SearchBackend) -> Corrector:
     return _correctors[key]
 
 
+def parse_search(text: str, backend: SearchBackend) -> ParsedQuery:
+    """`text` as clauses, with typo corrections and country/topic words."""
+    return parse_query(text, _corrector(backend), _concepts()[0])
+
+
+def run_with_fallback(backend: SearchBackend, query: SearchQuery):
+    """The backend's result; with no entry matching every word, entries
+    matching any word (the result, and whether it is that fallback)."""
+    result = backend.query(query)
+    if result.total == 0 and len(query.clauses) > 1:
+        query.match_all = False
+        result = backend.query(query)
+        return result, result.total > 0
+    return result, False
+
+
 def _run_query(text: str, filters: dict, *, page: int, per_page: int):
     """Parse `text`, query the backend, and retry with any word if all fail."""
     backend = get_backend()
-    parsed = parse_query(text, _corrector(backend), _concepts()[0])
+    parsed = parse_search(text, backend)
     query = SearchQuery(
+        kind=INSTITUTION,
         clauses=parsed.clauses,
         country=filters.get("country"),
         countries=_region_countries(filter_values(filters.get("region"))),
@@ -102,12 +121,7 @@ def _run_query(text: str, filters: dict, *, page: int, per_page: int):
         page=page,
         per_page=per_page,
     )
-    result = backend.query(query)
-    partial = False
-    if result.total == 0 and len(parsed.clauses) > 1:
-        query.match_all = False
-        result = backend.query(query)
-        partial = result.total > 0
+    result, partial = run_with_fallback(backend, query)
     return parsed, query, result, partial
 
 
@@ -203,7 +217,7 @@ def suggest_institutions(prefix: str, limit: int = 10) -> list[Institution]:
     words = parse_query(prefix).words
     if not words:
         return []
-    ids = get_backend().suggest(" ".join(words), limit=limit)
+    ids = get_backend().suggest(" ".join(words), limit=limit, kind=INSTITUTION)
     found = {
         i.id: i
         for i in db.session.scalars(
@@ -213,98 +227,3 @@ def suggest_institutions(prefix: str, limit: int = 10) -> list[Institution]:
         )
     }
     return [found[i] for i in ids if i in found]
-
-
-# -- keeping the index in step --------------------------------------------------
-
-
-def reindex(ids: Iterable[int], backend: SearchBackend | None = None) -> None:
-    """Index the published institutions among `ids`; remove the others.
-
-    The backend reads them from the database once it holds its write lock
-    (`SearchBackend.refresh`), in batches, in one pass (one Whoosh writer,
-    however many thousands an import brings).
-    """
-    backend = backend or get_backend()
-    backend.refresh(sorted(set(ids)), read_documents)
-
-
-def read_documents(ids: list[int]) -> Iterator[tuple[list[dict], list[int]]]:
-    """(documents, ids to remove) of `ids` in batches, read from the database."""
-    with Session(db.engine) as session:
-        for start in range(0, len(ids), BATCH):
-            yield load_documents(ids[start : start + BATCH], session)
-
-
-def _published_batches(session: Session, progress=None) -> Iterator[list[dict]]:
-    query = (
-        select(Institution)
-        .where(Institution.status == "published")
-        .order_by(Institution.id)
-        .options(selectinload(Institution.names), selectinload(Institution.topic_links))
-        .execution_options(yield_per=BATCH)
-    )
-    for partition in session.scalars(query).partitions():
-        batch = [institution_document(i) for i in partition]
-        if progress:
-            progress(len(batch))
-        yield batch
-
-
-def published_count(session: Session) -> int:
-    """Number of published institutions."""
-    return session.scalar(
-        select(db.func.count())
-        .select_from(Institution)
-        .where(Institution.status == "published")
-    )
-
-
-def rebuild_index(progress: Callable[[int], None] | None = None, procs: int = 1) -> int:
-    """Rebuild the index from the database, the source of truth."""
-    backend = get_backend()
-    backend.clear()
-    with Session(db.engine) as session:
-        backend.bulk_load(_published_batches(session, progress), procs=procs)
-    return backend.count()
-
-
-@dataclass
-class IndexCheck:
-    """Differences between the database and the index."""
-
-    missing: list[int]
-    stale: list[int]
-    extra: list[int]
-    tidied: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
-
-
-def check_index(repair: bool = True) -> IndexCheck:
-    """Compare the index with the database; optionally repair the differences."""
-    backend = get_backend()
-    indexed = backend.indexed_ids()
-    with Session(db.engine) as session:
-        rows = session.execute(
-            select(Institution.id, Institution.updated).where(
-                Institution.status == "published"
-            )
-        ).all()
-    published = {ident: updated.timestamp() for ident, updated in rows}
-    check = IndexCheck(
-        missing=sorted(set(published) - set(indexed)),
-        stale=sorted(
-            i
-            for i in set(published) & set(indexed)
-            if abs(published[i] - indexed[i]) > 1e-3
-        ),
-        extra=sorted(set(indexed) - set(published)),
-    )
-    if repair:
-        if not check.ok:
-            reindex(check.missing + check.stale + check.extra, backend)
-        check.tidied = backend.tidy()
-    return check

@@ -11,20 +11,18 @@ logger = logging.getLogger(__name__)
 RETRIES, RETRY_DELAY = 5, 5
 
 
-def _reindex_institutions(ids: list[int]) -> None:
-    from migratory.search.services import reindex
-
-    reindex(ids)
-
-
-# Document kinds a job can re-index: kind -> function of the ids.
-REINDEXERS = {"institution": _reindex_institutions}
-
-
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def reindex_later(kind: str, ids: list[int]) -> None:
     """Bring the index entries of (kind, ids) up to the database's state."""
-    REINDEXERS[kind](sorted(ids))
+    from migratory.search.indexing import reindex
+    from migratory.search.registry import get_document_kind
+
+    try:
+        get_document_kind(kind)
+    except KeyError:  # a kind no longer registered: nothing to retry
+        logger.warning("Dropped a search index update of unknown kind %r", kind)
+        return
+    reindex(sorted(ids), kind=kind)
 
 
 def queue_reindex(kind: str, ids) -> bool:

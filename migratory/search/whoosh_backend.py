@@ -10,129 +10,29 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.query import And, Term
 
-from migratory.search.analysis import terms
 from migratory.search.base import Reader, SearchBackend, SearchQuery, SearchResult
-from migratory.search.documents import name_words, spelling_words
-from migratory.search.vocab_bits import TOPIC_BITS, topics_from_mask
+from migratory.search.vocab_bits import topics_from_mask
+from migratory.search.whoosh_schema import (  # noqa: F401  (whoosh_fields: bulk)
+    INDEX_NAME,
+    PREFIX_MAX,
+    PREFIX_MIN,
+    TEXT_FIELDS,
+    build_schema,
+    whoosh_fields,
+)
 from migratory.search.whoosh_sets import PostingSets, rank
 
 logger = logging.getLogger(__name__)
 
-INDEX_NAME = "institutions_v5"  # a new name when the schema changes
 WRITE_LOCK_TIMEOUT = 30.0  # default seconds a writer waits for another's lock
 BULK_CHUNK = 20_000  # documents per writer in a rebuild
-PREFIX_MIN, PREFIX_MAX = 3, 10
-# Two matching fields, not one per source field: every sub-query of a word is a
-# matcher Whoosh steps through in Python, so fewer is faster. Names rank first.
-TEXT_FIELDS = ("title", "body")  # weights: see whoosh_sets.rank
-TITLE_SOURCES = ("name", "acronym", "names")
-BODY_SOURCES = ("city", "summary")
 SORTS = {
     "name": (["name_sort"], False),
     "country": (["country_sort", "name_sort"], False),
     "updated": (["updated"], True),
 }
-
-
-class _TermsTokenizer(Tokenizer):
-    """Turns a value into tokens with a function; positions are term indexes."""
-
-    def __init__(self, function) -> None:
-        self.function = function
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _TermsTokenizer) and other.function == self.function
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, text in enumerate(self.function(value)):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + position
-            if chars:
-                token.startchar, token.endchar = start_char, start_char + len(value)
-            yield token
-
-
-def _edge_ngrams(text: str) -> list[str]:
-    """Word starts of the names and acronym, for autocomplete."""
-    grams = []
-    for word in text.split():
-        grams.extend(
-            word[:n] for n in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1)
-        )
-    return grams
-
-
-def _split(text: str) -> list[str]:
-    return text.split()
-
-
-def build_schema() -> Schema:
-    """Fields: analysed text for matching, columns for facets and sorting."""
-    analysed = _TermsTokenizer(terms)
-    fields = {name: TEXT(analyzer=analysed, phrase=False) for name in TEXT_FIELDS}
-    return Schema(
-        id=ID(stored=True, unique=True),
-        acronym_exact=ID(),
-        suggest=TEXT(analyzer=_TermsTokenizer(_edge_ngrams), phrase=False),
-        spell=TEXT(analyzer=_TermsTokenizer(_split), phrase=False),
-        country=ID(sortable=True),
-        category=ID(sortable=True),
-        topics=KEYWORD(),
-        roles=KEYWORD(),
-        topic_mask=NUMERIC(int, bits=32, sortable=True, default=0),
-        title_len=NUMERIC(int, bits=16, sortable=True, default=1),
-        name_sort=ID(sortable=True),
-        country_sort=ID(sortable=True),
-        # Microseconds: Whoosh's float columns cannot be sorted (NaN default).
-        updated=NUMERIC(int, bits=64, stored=True, sortable=True, default=0),
-        **fields,
-    )
-
-
-def whoosh_fields(document: dict) -> dict:
-    """A search document as Whoosh field values."""
-    names = name_words(document)
-    fields = {
-        "title": " ".join(document[k] for k in TITLE_SOURCES),
-        "body": " ".join(document[k] for k in BODY_SOURCES),
-    }
-    fields.update(
-        id=str(document["id"]),
-        acronym_exact=(document["acronym"] or "").casefold() or None,
-        suggest=" ".join(names),
-        spell=" ".join(spelling_words(document)),
-        country=document["country"],
-        category=document["category"],
-        topics=" ".join(document["topics"]),
-        roles=" ".join(document["roles"]),
-        topic_mask=sum(TOPIC_BITS[t] for t in document["topics"]),
-        title_len=max(1, len(terms(fields["title"]))),
-        name_sort=document["name_sort"],
-        country_sort=document["country_sort"],
-        updated=round(document["updated"] * 1_000_000),
-    )
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 class WhooshBackend(SearchBackend):
@@ -256,22 +156,28 @@ class WhooshBackend(SearchBackend):
             "topic": dict(topics),
         }
 
-    def suggest(self, prefix: str, limit: int = 10) -> list[int]:
+    def suggest(
+        self, prefix: str, limit: int = 10, kind: str = "institution"
+    ) -> list[int]:
         parts = [p[:PREFIX_MAX] for p in prefix.split() if len(p) >= PREFIX_MIN]
         if not parts:
             return []
-        query = And([Term("suggest", p) for p in parts])
+        query = And([Term("kind", kind), *(Term("suggest", p) for p in parts)])
         results = self.searcher().search(query, limit=limit)
         return [int(hit["id"]) for hit in results]
 
-    def count(self) -> int:
-        return self.searcher().doc_count()
+    def count(self, kind: str | None = None) -> int:
+        searcher = self.searcher()
+        if kind is None:
+            return searcher.doc_count()
+        return len(self._sets(searcher).term("kind", kind))
 
-    def indexed_ids(self) -> dict[int, float]:
+    def indexed_ids(self, kind: str = "institution") -> dict[int, float]:
         searcher = self.searcher()
         return {
             int(fields["id"]): fields["updated"] / 1_000_000
             for fields in searcher.all_stored_fields()
+            if fields.get("kind") == kind
         }
 
     def vocabulary(self) -> list[str]:
@@ -291,25 +197,29 @@ class WhooshBackend(SearchBackend):
 
     def index(self, documents: Iterable[dict]) -> None:
         # The writer first: documents read lazily are then read under its lock.
-        self._write(lambda writer: self._add(writer, documents, []))
+        self._write(lambda writer: self._add(writer, documents, [], ""))
 
-    def refresh(self, ids: list[int], read: Reader) -> None:
+    def refresh(self, kind: str, ids: list[int], read: Reader) -> None:
         """Read `ids` from the database only once the writer lock is held, and
         write them under it: a save that read an older state can no longer
         overwrite a newer one indexed meanwhile (see SearchBackend.refresh)."""
         if ids:
             self._write(
-                lambda writer: sum(self._add(writer, *batch) for batch in read(ids))
+                lambda writer: sum(
+                    self._add(writer, documents, gone, kind)
+                    for documents, gone in read(ids)
+                )
             )
 
     @staticmethod
-    def _add(writer, documents: Iterable[dict], gone: Iterable[int]) -> int:
+    def _add(writer, documents: Iterable[dict], gone: Iterable[int], kind: str) -> int:
+        """Replace `documents`, delete `kind`'s `gone` ids; how many changes."""
         changes = 0
         for document in documents:
             writer.update_document(**whoosh_fields(document))
             changes += 1
         for ident in gone:
-            writer.delete_by_term("id", str(ident))
+            writer.delete_by_term("key", f"{kind}:{ident}")
             changes += 1
         return changes
 
@@ -355,13 +265,13 @@ class WhooshBackend(SearchBackend):
         if writer is not None:
             writer.commit(merge=False)
 
-    def remove(self, ids: Iterable[int]) -> None:
+    def remove(self, ids: Iterable[int], kind: str = "institution") -> None:
         ids = list(ids)
         if not ids:
             return
         with self._writer() as writer:
             for ident in ids:
-                writer.delete_by_term("id", str(ident))
+                writer.delete_by_term("key", f"{kind}:{ident}")
 
     def clear(self) -> None:
         with self._lock:

@@ -15,6 +15,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from migratory.search.base import SearchQuery, WordClause
+from migratory.search.registry import facet_term
 
 CACHE_ENTRIES = 512  # term sets kept per searcher; common terms recur
 
@@ -92,6 +93,9 @@ class PostingSets:
         else:
             matched = set(all_docs())
         for field, values in self.filters(query):
+            if len(values) == 1:  # no copy of a large set (the kind's)
+                matched &= self.term(field, values[0])
+                continue
             allowed: set[int] = set()
             for value in values:
                 allowed |= self.term(field, value)
@@ -100,8 +104,8 @@ class PostingSets:
 
     @staticmethod
     def filters(query: SearchQuery) -> list[tuple[str, list[str]]]:
-        """(field, accepted values) of each filter."""
-        found = []
+        """(field, accepted values) of each filter, the kind first."""
+        found = [("kind", [query.kind])]
         if query.countries is not None:
             found.append(("country", query.countries))
         # Each filter takes one value or several (any of which may match).
@@ -113,6 +117,8 @@ class PostingSets:
         ):
             if value:
                 found.append((field, value if isinstance(value, list) else [value]))
+        for name, values in (query.facets or {}).items():
+            found.append(("facets", [facet_term(name, v) for v in values]))
         return found
 
 

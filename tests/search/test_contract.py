@@ -205,9 +205,9 @@ def test_check_reports_and_repairs_differences(entries):
     backend = get_backend()
     ids = sorted(backend.indexed_ids())
     backend.remove([ids[0]])
-    assert check_index(repair=False).missing == [ids[0]]
+    assert check_index(repair=False).missing == [("institution", ids[0])]
     check = check_index()
-    assert check.missing == [ids[0]]
+    assert check.missing == [("institution", ids[0])]
     assert check_index(repair=False).ok
     assert backend.count() == len(ENTRIES)
 

@@ -1,5 +1,6 @@
 """The index holds the database's latest state: ordered updates, rebuilds seen."""
 
+import dataclasses
 import threading
 
 import pytest
@@ -7,7 +8,8 @@ import pytest
 from migratory.extensions import db
 from migratory.inventory.models import Institution
 from migratory.inventory.services import create_institution, update_institution
-from migratory.search import services
+from migratory.search import registry
+from migratory.search.documents import INSTITUTIONS, load_documents
 from migratory.search.services import check_index, get_backend, search_institutions
 from tests.conftest import institution_payload, make_test_app, wipe_inventory
 
@@ -28,16 +30,16 @@ def test_an_older_save_never_overwrites_a_newer_one(search_app, monkeypatch):
     with search_app.app_context():
         slug = create_institution(institution_payload(name="Original Bureau")).slug
     read_done, go = threading.Event(), threading.Event()
-    real_load = services.load_documents
 
     def held_back_after_reading(ids, session):
-        found = real_load(ids, session)
+        found = load_documents(ids, session)
         if threading.current_thread().name == "first":
             read_done.set()
             assert go.wait(30)
         return found
 
-    monkeypatch.setattr(services, "load_documents", held_back_after_reading)
+    held_back = dataclasses.replace(INSTITUTIONS, load=held_back_after_reading)
+    monkeypatch.setitem(registry._KINDS, "institution", held_back)
     errors: list = []
     first = threading.Thread(
         target=_save_name,
