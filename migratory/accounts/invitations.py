@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from migratory.accounts.models import STAFF_ROLES, Invitation, User
 from migratory.accounts.passwords import hash_password
+from migratory.accounts.permissions import require_secretariat
 from migratory.accounts.services import (
     assign_role,
     check_new_password,
@@ -14,7 +15,6 @@ from migratory.accounts.services import (
     get_user_by_email,
     institutions_for,
     normalize_email,
-    require_secretariat,
 )
 from migratory.accounts.tasks import send_invitation
 from migratory.accounts.tokens import make_token, read_token
@@ -101,7 +101,7 @@ def accept_invitation(
     invitation = invitation_for(token)
     user = existing_account(invitation)
     if user is not None:
-        if getattr(acting_user, "id", None) != user.id:
+        if acting_user is None or acting_user.id != user.id:
             raise PermissionDenied(
                 _(
                     "Sign in as %(email)s to accept this invitation.",

@@ -1,37 +1,52 @@
-"""Who may do what to an institution: checked on the server for every action."""
+"""Who may do what with accounts: checked on the server for every action.
+
+Every function takes the acting user, signed in or not (an `AnonymousVisitor`
+answers like a user without a role), and never reads the request.
+"""
 
 from flask_babel import gettext as _
 
 from migratory.core.errors import PermissionDenied
+from migratory.inventory import permissions as inventory_permissions
 
 
 def is_signed_in(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def may_edit_directly(user, institution) -> bool:
-    """Secretariat, or a focal point linked to this institution of their country."""
-    if not is_signed_in(user):
-        return False
-    if user.is_secretariat:
-        return True
-    return (
-        user.is_focal_point
-        and institution.country_code == user.country_code
-        and any(i.id == institution.id for i in user.institutions)
-    )
-
-
-def may_propose(user) -> bool:
-    """Any signed-in account may propose a correction or a new entry."""
-    return is_signed_in(user)
+    """True for a signed-in account (None and anonymous visitors are not)."""
+    return user is not None and bool(user.is_authenticated)
 
 
 def require_signed_in(user) -> None:
+    """PermissionDenied unless `user` is signed in."""
     if not is_signed_in(user):
         raise PermissionDenied(_("Sign in first."))
 
 
+def is_secretariat(user) -> bool:
+    """True for a signed-in member of the secretariat."""
+    return is_signed_in(user) and bool(user.is_secretariat)
+
+
+def require_secretariat(user) -> None:
+    """PermissionDenied unless `user` is a signed-in secretariat member."""
+    if not is_secretariat(user):
+        raise PermissionDenied(_("Only the secretariat may do this."))
+
+
+def may_manage_people(user) -> bool:
+    """Invite, designate and revoke focal points and secretariat members."""
+    return is_secretariat(user)
+
+
+# Transitional: the old names of the institution permissions, kept until
+# their last callers (moderation.proposals, moderation.upkeep,
+# inventory.editing, inventory.views) call migratory.inventory.permissions.
+
+
+def may_edit_directly(user, institution) -> bool:
+    """Transitional alias of inventory.permissions.may_edit_institution."""
+    return inventory_permissions.may_edit_institution(user, institution)
+
+
 def require_direct_edit(user, institution) -> None:
-    if not may_edit_directly(user, institution):
-        raise PermissionDenied(_("You may not change this entry directly."))
+    """Transitional alias of inventory.permissions.require_institution_edit."""
+    inventory_permissions.require_institution_edit(user, institution)

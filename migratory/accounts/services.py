@@ -15,6 +15,7 @@ from migratory.accounts.passwords import (
     needs_rehash,
     password_problem,
 )
+from migratory.accounts.permissions import require_secretariat
 from migratory.accounts.sessions import end_all_sessions
 from migratory.accounts.tokens import fingerprint, make_token, read_token
 from migratory.accounts.user_mail import mail_user
@@ -310,12 +311,6 @@ def create_user(
     db.session.commit()
     logger.info("User %s created as %s from the command line", user.id, role)
     return user
-
-
-def require_secretariat(user) -> None:
-    """PermissionDenied unless `user` is a signed-in secretariat member."""
-    if not getattr(user, "is_authenticated", False) or not user.is_secretariat:
-        raise PermissionDenied(_("Only the secretariat may do this."))
 
 
 def list_users() -> list[User]:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from migratory.accounts import invitations, preferences, services, sessions, signin
+from migratory.accounts.anonymous import AnonymousVisitor
 from migratory.accounts.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -48,6 +49,11 @@ def keep_user_language(response):
     if chosen and current_user.is_authenticated:
         preferences.remember_language(current_user, chosen)
     return response
+
+
+# Visitors who have not signed in answer permission checks and templates
+# like a user without a role.
+login_manager.anonymous_user = AnonymousVisitor
 
 
 @login_manager.user_loader
@@ -208,7 +214,7 @@ def accept_invitation(token: str):
     """Join as focal point or secretariat from an invitation link."""
     invitation = invitations.invitation_for(token)
     existing = invitations.existing_account(invitation)
-    if existing is not None and getattr(current_user, "id", None) != existing.id:
+    if existing is not None and current_user.id != existing.id:
         # The link alone never opens an existing account.
         return render_template(
             "accounts/invitation.html",
