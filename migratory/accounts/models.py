@@ -58,6 +58,10 @@ class User(UserMixin, TimestampMixin, Base):
     is_member: Mapped[bool] = mapped_column(default=True)
     role: Mapped[str | None] = mapped_column(String(20))
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.iso2"))
+    # A focal point's part in the country's network (accounts.network_roles).
+    network_role: Mapped[str | None] = mapped_column(String(20))
+    # The position the person holds, as they state it (shown with their name).
+    position: Mapped[str | None] = mapped_column(String(200))
     email_verified: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
     # The language mail to the account is written in ("en", "ru", "fr"):
@@ -123,6 +127,7 @@ class Invitation(Base):
     email: Mapped[str] = mapped_column(String(254), index=True)
     role: Mapped[str] = mapped_column(String(20))
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.iso2"))
+    network_role: Mapped[str | None] = mapped_column(String(20))
     institution_ids: Mapped[list] = mapped_column(JSON, default=list)
     invited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
