@@ -91,12 +91,18 @@ class WhooshBackend(SearchBackend):
         return (generation, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def _column(self, searcher, name: str) -> list:
-        """A column's values by document number, read once per searcher."""
+        """A column's values by document number, read once per searcher.
+
+        Read segment by segment: Whoosh's multi-segment column reader leaves
+        out segments without the column (those of kinds without the field),
+        which would shift every later document's value.
+        """
         if name not in self._columns:
-            reader = searcher.reader()
-            # An empty index has no columns at all.
-            has = searcher.doc_count_all() and reader.has_column(name)
-            self._columns[name] = list(reader.column_reader(name)) if has else []
+            values: list = []
+            if searcher.doc_count_all():  # an empty index has no columns at all
+                for reader, _ in searcher.reader().leaf_readers():
+                    values.extend(reader.column_reader(name))
+            self._columns[name] = values
         return self._columns[name]
 
     def query(self, query: SearchQuery) -> SearchResult:
