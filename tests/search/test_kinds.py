@@ -6,6 +6,7 @@ institution, other words in its title, and the producer's roles as a facet.
 """
 
 import pytest
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -304,3 +305,13 @@ def test_a_kind_name_is_registered_once(dossiers):
         register_document_kind(other)
     with pytest.raises(ValueError):
         register_document_kind(DocumentKind("a:b", "Bad", load_dossiers, dict))
+
+
+def test_the_search_page_partial_lists_other_kinds(entries, search_app):
+    with search_app.test_request_context():
+        html = render_template(
+            "search/_other_kinds.html", other_kinds=search_all_kinds("census")
+        )
+    assert 'id="kind-dossier-heading">Dossiers' in html
+    assert f'href="/dossiers/{entries["KSO"]}">Dossier Astana</a>' in html
+    assert "<mark>Census</mark> records kept by Kazakh Statistics Office" in html
