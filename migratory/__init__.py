@@ -30,6 +30,9 @@ def create_app(config: object | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     init_search(app)
+    from migratory.network.data_source_search import register_data_source_search
+
+    register_data_source_search()
     _init_jobs(app)
     _init_geocoder(app)
     _init_maps(app)
@@ -40,8 +43,10 @@ def _register_record_kinds() -> None:
     """The kinds of versioned record history and moderation handle."""
     from migratory.core.records import register_record_kind
     from migratory.inventory.records import institution_kind
+    from migratory.network.data_sources import data_source_kind
 
     register_record_kind(institution_kind())
+    register_record_kind(data_source_kind())
 
 
 # Modules defining background tasks (`<domain>/tasks.py`), imported so that
@@ -138,6 +143,7 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from migratory.accounts.views import bp as auth_bp
+    from migratory.api.data_sources import blp as data_sources_api_blp
     from migratory.api.views import blp as api_blp
     from migratory.core.views import bp as core_bp
     from migratory.core.views import register_error_pages
@@ -146,6 +152,8 @@ def _register_blueprints(app: Flask) -> None:
     from migratory.inventory.views import bp as inventory_bp
     from migratory.moderation.editing import bp as editing_bp
     from migratory.moderation.views import bp as secretariat_bp
+    from migratory.network.data_source_views import bp as data_sources_bp
+    from migratory.network.data_source_views import register_data_source_panels
 
     app.register_blueprint(core_bp)
     app.register_blueprint(inventory_bp)
@@ -153,7 +161,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(editing_bp)
     app.register_blueprint(secretariat_bp)
+    app.register_blueprint(data_sources_bp)
+    register_data_source_panels()
     api.register_blueprint(api_blp)
+    api.register_blueprint(data_sources_api_blp)
     register_error_pages(app)
 
 

@@ -1,0 +1,77 @@
+"""Who may do what with the network's records: checked on the server for
+every action, by views, services and the API alike.
+
+Only the acting user's attributes are read (`is_authenticated`,
+`is_secretariat`, `is_focal_point`, `country_code`, `institutions`), which a
+signed-in user and an anonymous visitor both answer.
+"""
+
+from flask_babel import gettext as _
+
+from migratory.core.errors import PermissionDenied
+
+
+def _signed_in(user) -> bool:
+    return user is not None and bool(user.is_authenticated)
+
+
+def _secretariat(user) -> bool:
+    return _signed_in(user) and bool(user.is_secretariat)
+
+
+def _focal_point_of(user, country_code: str | None) -> bool:
+    """A signed-in focal point of this country."""
+    return bool(
+        _signed_in(user)
+        and user.is_focal_point
+        and country_code is not None
+        and user.country_code == country_code
+    )
+
+
+# Data sources
+
+
+def may_edit_data_source(user, data_source) -> bool:
+    """The secretariat, or a focal point of the data source's country,
+    changes it directly."""
+    return _secretariat(user) or _focal_point_of(user, data_source.country_code)
+
+
+def may_create_data_source(user, data: dict) -> bool:
+    """The secretariat adds any data source at once; a focal point those of
+    their own country (`data` is validated: its country is a code)."""
+    return _secretariat(user) or _focal_point_of(user, data.get("country"))
+
+
+def may_propose_data_source(user) -> bool:
+    """Anyone signed in may propose a data source, a change or archiving."""
+    return _signed_in(user)
+
+
+def may_archive_data_source(user, data_source=None) -> bool:
+    """Archiving and publishing again: the secretariat (others propose it)."""
+    return _secretariat(user)
+
+
+def may_see_data_source(user, data_source) -> bool:
+    """A published data source is everyone's; an archived one exists only for
+    those who may change it."""
+    return data_source.status == "published" or may_edit_data_source(user, data_source)
+
+
+def keeps_data_source_country(user, data_source, data: dict) -> None:
+    """A focal point's direct change keeps the data source in their country."""
+    if not _secretariat(user) and data.get("country") not in (
+        None,
+        user.country_code,
+    ):
+        raise PermissionDenied(
+            _("A focal point cannot move a data source to another country.")
+        )
+
+
+def require_data_source_edit(user, data_source) -> None:
+    """PermissionDenied unless `user` may change `data_source` directly."""
+    if not may_edit_data_source(user, data_source):
+        raise PermissionDenied(_("You may not change this data source directly."))

@@ -1,0 +1,1 @@
+"""Tests of the producer-user network: focal points, data sources, links."""
