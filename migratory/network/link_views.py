@@ -4,6 +4,7 @@ through the generic use cases every kind of record shares."""
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -20,12 +21,19 @@ from migratory.core.errors import Conflict, DomainError
 from migratory.core.history import revisions_with_changes
 from migratory.core.records import record_kind
 from migratory.core.revision_labels import revision_comment, source_label
+from migratory.extensions import limiter
 from migratory.inventory.caching import public_page
 from migratory.inventory.forms import show_errors
 from migratory.inventory.queries import country_options, region_options
 from migratory.moderation import proposals, upkeep
 from migratory.network import permissions
-from migratory.network.link_filters import list_links, parse_link_filters
+from migratory.network.link_export import (
+    COLUMNS,
+    EXPORT_FORMATS,
+    interim_table,
+    link_rows,
+)
+from migratory.network.link_filters import all_links, list_links, parse_link_filters
 from migratory.network.link_forms import LinkForm
 from migratory.network.links import (
     LINK,
@@ -37,6 +45,7 @@ from migratory.network.links import (
 from migratory.network.vocab import FLOWS
 
 bp = Blueprint("links", __name__, url_prefix="/network/links")
+EXPORT_LIMIT = 100_000
 
 
 @bp.app_context_processor
@@ -64,8 +73,24 @@ def index():
         countries=country_options(),
         regions=region_options(),
         export_links={
-            fmt: url_for("links.export", fmt=fmt, **query) for fmt in ("csv", "xlsx")
+            fmt: url_for("links.export", fmt=fmt, **query) for fmt in EXPORT_FORMATS
         },
+    )
+
+
+@bp.get("/export.<fmt>")
+@limiter.limit(lambda: current_app.config["EXPORT_LIMIT_RATE"])
+def export(fmt: str):
+    """Download the links of the current filters as CSV or XLSX."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    filters, _errors = parse_link_filters(request.args)
+    rows = link_rows(all_links(filters, limit=EXPORT_LIMIT))
+    body, media = interim_table(COLUMNS, rows, fmt)
+    return Response(
+        body,
+        content_type=media,
+        headers={"Content-Disposition": f"attachment; filename=links.{fmt}"},
     )
 
 

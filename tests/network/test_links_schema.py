@@ -107,7 +107,9 @@ def test_bad_years(app, slugs, years, words):
 def test_years_from_a_saved_state_in_order(app, slugs):
     payload = link_payload(slugs, year_from=2021, year_to=2009)
     del payload["years"]
-    assert refused(app, payload) == {"year_from": ["The first year comes after the last."]}
+    assert refused(app, payload) == {
+        "year_from": ["The first year comes after the last."]
+    }
 
 
 def test_ends_by_ror_id_and_state_shape(app, slugs):
@@ -193,9 +195,10 @@ def test_data_source_must_be_the_producers(app, slugs):
         "The data source “Census (uz-stat)” is not one of "
         "Bureau of National Statistics's."
     ]
-    assert "“nothing”" in refused(app, link_payload(slugs, data_source="nothing"))[
-        "data_source"
-    ][0]
+    assert (
+        "“nothing”"
+        in refused(app, link_payload(slugs, data_source="nothing"))["data_source"][0]
+    )
 
 
 @pytest.mark.parametrize(
