@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite rebuilds a table to alter it (batch mode): with foreign
+            # keys on, dropping the old `users` would set every author_id to
+            # NULL (ON DELETE SET NULL) and cascade deletes. Outside any
+            # transaction, or SQLite ignores the pragma.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
