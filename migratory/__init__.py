@@ -152,8 +152,8 @@ def _register_blueprints(app: Flask) -> None:
     from migratory.inventory.views import bp as inventory_bp
     from migratory.moderation.editing import bp as editing_bp
     from migratory.moderation.views import bp as secretariat_bp
+    from migratory.network.data_source_panels import register_data_source_panels
     from migratory.network.data_source_views import bp as data_sources_bp
-    from migratory.network.data_source_views import register_data_source_panels
 
     app.register_blueprint(core_bp)
     app.register_blueprint(inventory_bp)

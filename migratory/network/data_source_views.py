@@ -20,7 +20,6 @@ from flask_login import current_user, login_required
 from migratory.accounts.forms import ActionForm
 from migratory.core.errors import Conflict, DomainError, NotFound
 from migratory.core.history import revisions_with_changes
-from migratory.core.panels import register_panel
 from migratory.core.records import record_kind
 from migratory.core.revision_labels import revision_comment, source_label
 from migratory.extensions import limiter
@@ -35,12 +34,7 @@ from migratory.network.data_source_export import (
 )
 from migratory.network.data_source_forms import data_source_form
 from migratory.network.data_source_labels import FIELD_LABELS
-from migratory.network.data_source_queries import (
-    all_found,
-    data_sources_by_type,
-    data_sources_of_institution,
-    find_data_sources,
-)
+from migratory.network.data_source_queries import all_found, find_data_sources
 from migratory.network.data_sources import (
     DATA_SOURCE,
     data_source_state,
@@ -275,28 +269,3 @@ def propose_archive(slug: str):
     return render_template(
         "network/data_sources/propose_archive.html", data_source=data_source, form=form
     )
-
-
-def institution_panel(institution):
-    """The data sources an institution produces, on its page."""
-    found = data_sources_of_institution(institution.id)
-    return "network/data_sources/_institution_panel.html", {
-        "institution": institution,
-        "data_sources": found,
-        "FLOWS": FLOWS,
-    }
-
-
-def country_panel(country):
-    """A country's data sources by type, on its page."""
-    return "network/data_sources/_country_panel.html", {
-        "country": country,
-        "by_type": data_sources_by_type(country.iso2),
-        "FLOWS": FLOWS,
-    }
-
-
-def register_data_source_panels() -> None:
-    """Add the data source sections to institution and country pages."""
-    register_panel("institution", institution_panel)
-    register_panel("country", country_panel)
