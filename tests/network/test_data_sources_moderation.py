@@ -262,3 +262,25 @@ def test_focal_point_sees_an_archived_data_source_of_their_country(app, kz_censu
     assert signed_in(app, FOCAL_UZ).get(f"/data-sources/{kz_census}").status_code == (
         404
     )
+
+
+def test_the_secretariat_edits_a_proposal_before_approving_it(app, slugs):
+    propose_new(
+        signed_in(app, MEMBER),
+        name="Consular register",
+        type="consular-registers",
+        institution=slugs["kz-stat"],
+        latest_year="2020",
+    )
+    [proposal] = proposals(app)
+    response = submit(
+        signed_in(app, SECRETARIAT),
+        f"/secretariat/proposals/{proposal.id}",
+        "approve-form",
+        name="Register of citizens abroad",
+        latest_year="2021",
+        edited="1",
+    )
+    assert response.status_code == 302
+    saved = data_source(app, "register-of-citizens-abroad")
+    assert (saved.source_type, saved.latest_year) == ("consular-registers", 2021)
