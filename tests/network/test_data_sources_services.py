@@ -212,3 +212,19 @@ def test_diffs_say_labels_and_vocabulary_names_never_keys(app, slugs):
             "KZ Ministry of Internal Affairs",
         ),
     }
+
+
+def test_renaming_the_institution_reindexes_its_data_sources(app, slugs):
+    from migratory.inventory.services import update_institution
+    from migratory.search.kind_search import search_kind
+    from tests.conftest import institution_payload
+
+    slug = add_data_source(app, slugs, institution="kz-interior")
+    with app.test_request_context():
+        assert search_kind("data_source", "Rosstat").hits == []
+        update_institution(
+            slugs["kz-interior"],
+            institution_payload(name="Rosstat Migration Service", acronym="RMS"),
+        )
+        found = search_kind("data_source", "Rosstat").hits
+    assert [hit.url for hit in found] == [f"/data-sources/{slug}"]
