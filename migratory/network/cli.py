@@ -28,9 +28,11 @@ def import_links_command(path, dry_run):
         click.echo(f"rejected: {problem}", err=True)
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
-    verb = "would be" if dry_run else "were"
+    one = report.created == 1
+    verb = "would be" if dry_run else "was" if one else "were"
+    links = "link" if one else "links"
     click.echo(
-        f"{report.rows} rows read: {report.created} links {verb} created, "
+        f"{report.rows} rows read: {report.created} {links} {verb} created, "
         f"{report.rejected} rows rejected."
     )
     if not report.ok:

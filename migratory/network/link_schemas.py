@@ -145,7 +145,12 @@ class LinkSchema(Schema):
                 cleaned[key] = str(cleaned[key])
         if isinstance(cleaned.get("flow"), str):
             cleaned["flow"] = cleaned["flow"].lower()
-        return cleaned
+        # A blank required field is missing (one message for both).
+        return {
+            key: value
+            for key, value in cleaned.items()
+            if value is not None or key not in ("producer", "user", "flow")
+        }
 
     @validates_schema(skip_on_field_errors=False)
     def check_link(self, data, **kwargs):
