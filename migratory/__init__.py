@@ -144,7 +144,9 @@ def _bind_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from migratory.accounts.views import bp as auth_bp
     from migratory.api.data_sources import blp as data_sources_api_blp
+    from migratory.api.network import blp as network_api_blp
     from migratory.api.views import blp as api_blp
+    from migratory.core.panels import register_panel
     from migratory.core.views import bp as core_bp
     from migratory.core.views import register_error_pages
     from migratory.extensions import api
@@ -154,6 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     from migratory.moderation.views import bp as secretariat_bp
     from migratory.network.data_source_panels import register_data_source_panels
     from migratory.network.data_source_views import bp as data_sources_bp
+    from migratory.network.views import bp as network_bp
+    from migratory.network.views import country_panel
 
     app.register_blueprint(core_bp)
     app.register_blueprint(inventory_bp)
@@ -161,9 +165,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(editing_bp)
     app.register_blueprint(secretariat_bp)
+    app.register_blueprint(network_bp)
+    register_panel("country", country_panel)
     app.register_blueprint(data_sources_bp)
     register_data_source_panels()
     api.register_blueprint(api_blp)
+    api.register_blueprint(network_api_blp)
     api.register_blueprint(data_sources_api_blp)
     register_error_pages(app)
 

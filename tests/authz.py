@@ -231,13 +231,11 @@ def _populate(app) -> dict:
 def world_fixture(
     database: str = "sqlite_url", setup: Callable[[object, dict], dict] | None = None
 ):
-    """A module-scoped `world` fixture on the database fixture `database`
-    ("sqlite_url", "postgresql_url" or "database_url" for both); `setup(app,
+    """A module-scoped `world` fixture on the database fixture `database`:
+    "sqlite_url", or "database_url" for each database in turn; `setup(app,
     values)` adds a domain's own records and returns more placeholders."""
 
-    @pytest.fixture(scope="module")
-    def world(request, tmp_path_factory):
-        url = request.getfixturevalue(database)
+    def build(url, tmp_path_factory):
         app = make_test_app(url, tmp_path_factory.mktemp("authz-index"))
         values = _populate(app)
         if setup is not None:
@@ -245,6 +243,20 @@ def world_fixture(
         yield World(app, values)
         wipe_inventory(app)
 
+    if database == "database_url":
+
+        @pytest.fixture(scope="module")
+        def world(database_url, tmp_path_factory):
+            yield from build(database_url, tmp_path_factory)
+
+    elif database == "sqlite_url":
+
+        @pytest.fixture(scope="module")
+        def world(sqlite_url, tmp_path_factory):
+            yield from build(sqlite_url, tmp_path_factory)
+
+    else:
+        raise ValueError(f"no database fixture {database!r}")
     return world
 
 

@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from migratory.accounts.network_roles import NETWORK_ROLES
 from migratory.accounts.passwords import RULE, password_problem
 from migratory.inventory.forms import choices
 from migratory.inventory.vocab import STATUSES
@@ -114,6 +115,14 @@ def language_choices(languages) -> list[tuple[str, str]]:
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    position = StringField(
+        _l("Position"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Your post, e.g. Head of the migration statistics division. A focal "
+            "point's name and position are shown on their country's page."
+        ),
+    )
     language = SelectField(
         _l("Language of e-mail from the site"),
         description=_l("Switching the site's language also changes it."),
@@ -149,6 +158,12 @@ class RoleForm(FlaskForm):
     )
     country = SelectField(
         _l("Country (focal points)"), choices=[], validate_choice=False
+    )
+    # The service checks the value, so that a forged one gets a clear message.
+    network_role = SelectField(
+        _l("Role in the country's network (focal points)"),
+        choices=choices([("", "—"), *NETWORK_ROLES.items()]),
+        validate_choice=False,
     )
     # Without scripts, choosing another country needs a round trip to list
     # its institutions; this button makes it and saves nothing.

@@ -5,15 +5,18 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from migratory.accounts.designation import (
+    assign_role,
+    check_network_role,
+    check_role,
+    institutions_for,
+)
 from migratory.accounts.models import STAFF_ROLES, Invitation, User
 from migratory.accounts.passwords import hash_password
 from migratory.accounts.permissions import require_secretariat
 from migratory.accounts.services import (
-    assign_role,
     check_new_password,
-    check_role,
     get_user_by_email,
-    institutions_for,
     normalize_email,
 )
 from migratory.accounts.tasks import send_invitation
@@ -33,14 +36,17 @@ def invite(
     role: str,
     country_code: str | None = None,
     institution_ids: list[int] | None = None,
+    network_role: str | None = None,
 ) -> Invitation:
-    """Invite someone to join as focal point or secretariat (secretariat only)."""
+    """Invite someone to join as focal point (of a country, with a network
+    role and institutions) or secretariat (secretariat only)."""
     require_secretariat(actor)
     email = normalize_email(email)
     if role not in STAFF_ROLES:
         raise ValidationFailed(_("Invitations are for focal points and secretariat."))
     country_code = country_code.upper() if country_code else None
     check_role(role, country_code)
+    network_role = check_network_role(role, network_role)
     if role == "secretariat":
         country_code, institution_ids = None, []
     institutions = institutions_for(institution_ids, country_code)
@@ -48,6 +54,7 @@ def invite(
         email=email,
         role=role,
         country_code=country_code,
+        network_role=network_role,
         institution_ids=sorted(i.id for i in institutions),
         invited_by_id=actor.id,
     )
@@ -60,6 +67,7 @@ def invite(
         email=email,
         role=role,
         country=country_code,
+        network_role=network_role,
         institutions=[i.slug for i in institutions],
     )
     db.session.commit()
@@ -129,7 +137,7 @@ def accept_invitation(
 
 def _apply_invitation(user: User, invitation: Invitation) -> None:
     institutions = institutions_for(invitation.institution_ids, invitation.country_code)
-    assign_role(user, invitation.role, invitation.country_code)
+    assign_role(user, invitation.role, invitation.country_code, invitation.network_role)
     if invitation.role == "focal_point":
         user.institutions = institutions
     invitation.accepted = utcnow()
@@ -141,6 +149,7 @@ def _apply_invitation(user: User, invitation: Invitation) -> None:
         user=f"user:{user.id}",
         role=invitation.role,
         country=invitation.country_code,
+        network_role=invitation.network_role,
         institutions=[i.slug for i in institutions],
     )
 

@@ -37,6 +37,12 @@ def may_manage_people(user) -> bool:
     return is_secretariat(user)
 
 
+def may_see_contact_details(user) -> bool:
+    """People's e-mail addresses (focal points') are for signed-in members;
+    anonymous visitors see names, positions and institutions only."""
+    return is_signed_in(user)
+
+
 # Transitional: the old names of the institution permissions, kept until
 # their last callers (moderation.proposals, moderation.upkeep,
 # inventory.editing, inventory.views) call migratory.inventory.permissions.

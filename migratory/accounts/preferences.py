@@ -21,9 +21,13 @@ def checked_language(language: str) -> str:
     return language
 
 
-def update_profile(user: User, name: str, language: str | None = None) -> None:
-    """Change what others see of the user, and the language of their mail."""
+def update_profile(
+    user: User, name: str, language: str | None = None, position: str | None = None
+) -> None:
+    """Change what others see of the user (name, position), and the language
+    of their mail."""
     user.name = (name or "").strip()[:200]
+    user.position = (position or "").strip()[:200] or None
     if language is not None:
         user.language = checked_language(language)
     db.session.commit()

@@ -1,30 +1,33 @@
 """Account services: registration, sign-in, passwords, roles and designations."""
 
 import logging
-from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from migratory.accounts.models import STAFF_ROLES, User
+from migratory.accounts.designation import (
+    assign_role,
+    check_network_role,
+    check_role,
+    institutions_for,
+)
+from migratory.accounts.models import User
 from migratory.accounts.passwords import (
     check_password,
     hash_password,
     needs_rehash,
     password_problem,
 )
-from migratory.accounts.permissions import require_secretariat
 from migratory.accounts.sessions import end_all_sessions
 from migratory.accounts.tokens import fingerprint, make_token, read_token
 from migratory.accounts.user_mail import mail_user
-from migratory.core.audit import record_action
 from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
 from migratory.core.mail import request_locale
 from migratory.core.models import utcnow
 from migratory.extensions import db
-from migratory.inventory.models import Country, Institution
+from migratory.inventory.models import Institution
 
 logger = logging.getLogger(__name__)
 LOGIN_FAILED = _l("Unknown e-mail address or wrong password.")
@@ -171,114 +174,6 @@ def log_out_everywhere(user: User) -> None:
     logger.info("User %s logged out everywhere", user.id)
 
 
-def institutions_for(ids, country_code: str | None) -> list[Institution]:
-    """The institutions with these ids, all of which must be in `country_code`."""
-    wanted = {int(i) for i in ids or []}
-    institutions = list(
-        db.session.scalars(
-            select(Institution)
-            .where(Institution.id.in_(wanted))
-            .order_by(Institution.name_key)
-        )
-    )
-    if len(institutions) != len(wanted):
-        raise ValidationFailed(_("An institution does not exist."))
-    foreign = [i.name for i in institutions if i.country_code != country_code]
-    if foreign:
-        raise ValidationFailed(
-            _(
-                "A focal point's institutions must be in the focal point's "
-                "country. Not in %(country)s: %(names)s.",
-                country=country_code or _("no country"),
-                names=", ".join(foreign),
-            )
-        )
-    return institutions
-
-
-def linkable_institutions(
-    country_code: str | None, linked: Iterable[Institution] = ()
-) -> list[Institution]:
-    """Published entries of a country, and those of it already `linked`."""
-    if not country_code:
-        return []
-    country_code = country_code.upper()
-    linked_ids = [i.id for i in linked if i.country_code == country_code]
-    return list(
-        db.session.scalars(
-            select(Institution)
-            .where(
-                Institution.country_code == country_code,
-                or_(Institution.status == "published", Institution.id.in_(linked_ids)),
-            )
-            .order_by(Institution.name_key)
-        )
-    )
-
-
-def check_role(role: str, country_code: str | None) -> None:
-    """ValidationFailed for an unknown role or a focal point without a country."""
-    if role not in STAFF_ROLES + ("member",):
-        raise ValidationFailed(_("Unknown role %(role)r.", role=role))
-    if role == "focal_point":
-        if not country_code or db.session.get(Country, country_code) is None:
-            raise ValidationFailed(_("A focal point needs a country."))
-
-
-def assign_role(user: User, role: str, country_code: str | None) -> None:
-    """Set the role and country; only a focal point keeps institutions."""
-    if role == "member":
-        user.role, user.country_code, user.institutions = None, None, []
-    else:
-        user.role = role
-        user.country_code = country_code if role == "focal_point" else None
-        if role != "focal_point":
-            user.institutions = []
-
-
-def designate(
-    actor: User,
-    user: User,
-    role: str,
-    country_code: str | None = None,
-    institution_ids: list[int] | None = None,
-) -> None:
-    """Give `user` a role (member, focal point of a country, secretariat)."""
-    require_secretariat(actor)
-    country_code = country_code.upper() if country_code else None
-    check_role(role, country_code)
-    if user.id == actor.id and role != "secretariat":
-        raise ValidationFailed(_("You cannot remove your own secretariat role."))
-    if role != "member" and user.email_verified is None:
-        # Whoever registered an address may not own it: an invitation goes to
-        # the address itself, and its owner chooses the password.
-        raise ValidationFailed(
-            _(
-                "This account has not confirmed its address: invite the address "
-                "instead, so that its owner accepts the role."
-            )
-        )
-    before = {i.slug for i in user.institutions}
-    institutions = []
-    if role == "focal_point":
-        institutions = institutions_for(institution_ids, country_code)
-    assign_role(user, role, country_code)
-    user.institutions = institutions
-    after = {i.slug for i in institutions}
-    record_action(
-        actor,
-        "designate",
-        f"user:{user.id}",
-        role=role,
-        country=user.country_code,
-        institutions=sorted(after),
-        linked=sorted(after - before),
-        unlinked=sorted(before - after),
-    )
-    db.session.commit()
-    logger.info("User %s designated %s by user %s", user.id, role, actor.id)
-
-
 def create_user(
     email: str,
     role: str,
@@ -286,6 +181,7 @@ def create_user(
     *,
     country_code: str | None = None,
     institution_slugs: tuple[str, ...] = (),
+    network_role: str | None = None,
 ) -> User:
     """Create a verified account from the command line (first secretariat)."""
     email = normalize_email(email)
@@ -294,6 +190,7 @@ def create_user(
     check_new_password(password, email)
     country_code = country_code.upper() if country_code else None
     check_role(role, country_code)
+    network_role = check_network_role(role, network_role)
     if role != "focal_point" and (country_code or institution_slugs):
         raise ValidationFailed(_("Only focal points have a country and institutions."))
     slugs = list(institution_slugs)
@@ -304,7 +201,7 @@ def create_user(
         raise NotFound(_("An institution does not exist."))
     user = User(email=email, email_verified=utcnow())
     user.password_hash = hash_password(password)
-    assign_role(user, role, country_code)
+    assign_role(user, role, country_code, network_role)
     if role == "focal_point":
         user.institutions = institutions_for([i.id for i in found], country_code)
     db.session.add(user)

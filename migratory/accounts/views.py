@@ -29,6 +29,7 @@ from migratory.accounts.forms import (
     ResetForm,
 )
 from migratory.accounts.models import role_label
+from migratory.accounts.network_roles import network_role_label
 from migratory.core.errors import DomainError, TooManyAttempts
 from migratory.core.i18n import chosen_language
 from migratory.extensions import limiter, login_manager
@@ -40,6 +41,12 @@ bp = Blueprint("auth", __name__)
 def role_label_global(role: str | None) -> str:
     """The translated name of a role, for the secretariat's tables."""
     return role_label(role)
+
+
+@bp.app_template_global("network_role_label")
+def network_role_label_global(role: str | None) -> str:
+    """The translated name of a focal point's network role."""
+    return network_role_label(role)
 
 
 @bp.after_app_request
@@ -249,7 +256,9 @@ def profile():
     """The signed-in user's profile, role and institutions."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        preferences.update_profile(current_user, form.name.data, form.language.data)
+        preferences.update_profile(
+            current_user, form.name.data, form.language.data, form.position.data
+        )
         flash(_("Saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template(

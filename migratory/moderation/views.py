@@ -135,12 +135,14 @@ def reject(ident: int):
 
 def _role_form(person=None, **kwargs) -> RoleForm:
     """The role form, its institutions those of the chosen (or posted) country."""
+    from migratory.accounts.designation import linkable_institutions
+
     form = RoleForm(**kwargs)
     form.country.choices = choices(
         [("", "—")] + [(c.iso2, c.name) for c in queries.all_countries()]
     )
     linked = person.institutions if person else []
-    form.offer(accounts.linkable_institutions(form.country.data, linked))
+    form.offer(linkable_institutions(form.country.data, linked))
     if person is not None:
         del form.email  # the account's address is not changed here
     return form
@@ -160,6 +162,7 @@ def invitations():
                 form.role.data,
                 form.country.data or None,
                 form.institutions.data,
+                form.network_role.data or None,
             )
         except DomainError as error:
             flash(error.message, "danger")
@@ -190,25 +193,29 @@ def _revoke_invitation():
 
 @bp.route("/users/<int:ident>", methods=["GET", "POST"])
 def user(ident: int):
-    """Designate a user: member, focal point of a country with institutions, or
-    secretariat."""
+    """Designate a user: member, focal point of a country with a network role
+    and institutions, or secretariat."""
+    from migratory.accounts.designation import designate
+
     person = accounts.get_user(ident)
     form = _role_form(
         person,
         data={
             "role": person.role or "member",
             "country": person.country_code or "",
+            "network_role": person.network_role or "",
             "institutions": [i.id for i in person.institutions],
         },
     )
     if form.validate_on_submit() and not form.show.data:
         try:
-            accounts.designate(
+            designate(
                 current_user,
                 person,
                 form.role.data,
                 form.country.data or None,
                 form.institutions.data,
+                form.network_role.data or None,
             )
         except DomainError as error:
             flash(error.message, "danger")
