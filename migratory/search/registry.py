@@ -30,7 +30,12 @@ Loader = Callable[[list[int], Session], tuple[list[dict], list[int]]]
 class Watch:
     """A model whose flushes change documents of a kind, and which ones:
     `affected_ids(obj)` gives the ids of the documents (of this kind) that a
-    new, changed or deleted `obj` affects; None among them is ignored."""
+    new, changed or deleted `obj` affects; None among them is ignored.
+
+    Watches see ORM flushes. A set-based write (`insert(Model)` with a list of
+    rows, as institutions are created) bypasses them: its writer calls
+    `core.changes.mark_changed(session, ids, kind)` for the kinds it changes.
+    """
 
     model: type
     affected_ids: Callable[[Any], Iterable[int | None]]
