@@ -4,14 +4,18 @@ Each kind says how its documents are built from the database and which of
 them are visible (`load`), which models' flushes change them (`watch`), and
 which documents should exist (`all_ids`, for rebuild and check). Institutions
 are registered by `init_search`; a domain above search (network, events)
-registers its own kinds from its own module, called in `create_app`:
+defines its kinds as module constants and registers them from a function that
+`create_app` calls:
 
-    register_document_kind(DocumentKind(
+    LINKS = DocumentKind(
         name="link", label=_l("Producer–user links"), load=load_links,
         all_ids=visible_link_ids,
         watch=(Watch(Link, lambda link: [link.id]),
                Watch(Institution, links_of_institution)),
-    ))
+    )
+
+    def register_search_kinds() -> None:
+        register_document_kind(LINKS)
 
 A document is a dict made with `make_document`: what every backend stores.
 """
