@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 from migratory.network.vocab import FLOWS
 
 MAX_EDGES = 80  # beyond this the picture is unreadable: the table says it all
-BOX_W, BOX_H, ROW_H = 180, 26, 40
-MARGIN, LABEL_CHARS = 24, 26
+BOX_W, BOX_H, ROW_H = 170, 26, 58
+MARGIN, LABEL_CHARS = 24, 24
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,12 @@ def _columns(links) -> list[list]:
 
 
 def _nodes(columns, width: float, url: Callable) -> dict[int, Node]:
+    """Boxes in their columns, each column centred on the tallest."""
     step = (width - 2 * MARGIN - BOX_W) / max(len(columns) - 1, 1)
+    tallest = max(len(column) for column in columns)
     nodes = {}
     for number, column in enumerate(columns):
+        offset = (tallest - len(column)) * ROW_H / 2
         for row, institution in enumerate(column):
             nodes[institution.id] = Node(
                 institution.id,
@@ -66,15 +69,16 @@ def _nodes(columns, width: float, url: Callable) -> dict[int, Node]:
                 f"{institution.display_name} ({institution.country_code})",
                 url(institution),
                 MARGIN + number * step,
-                MARGIN + row * ROW_H,
+                MARGIN + offset + row * ROW_H,
             )
     return nodes
 
 
-def _edge_path(source: Node, target: Node, rank: int) -> tuple[str, float, float]:
+def _edge_path(source: Node, target: Node, rank: int) -> tuple[str, float, float, str]:
     """A curve from the source's right side to the target's left side (or,
-    within a column, round its right side); the label's point on it."""
-    bend = rank * 14
+    within a column, round its right side); where its label goes and how
+    it is anchored there."""
+    bend = rank * 18
     x0, y0 = source.x + BOX_W, source.y + BOX_H / 2
     if target.x > source.x:
         x3, y3 = target.x, target.y + BOX_H / 2
@@ -82,11 +86,14 @@ def _edge_path(source: Node, target: Node, rank: int) -> tuple[str, float, float
         x2, y2 = x3 - (x3 - x0) / 2, y3 + bend
     else:  # both in the middle column: an arc out to the right and back
         x3, y3 = target.x + BOX_W, target.y + BOX_H / 2
-        x1, y1 = x0 + 70 + bend, y0
-        x2, y2 = x3 + 70 + bend, y3
+        x1, y1 = x0 + 60 + 3 * bend, y0
+        x2, y2 = x3 + 60 + 3 * bend, y3
     path = f"M{x0:.1f},{y0:.1f} C{x1:.1f},{y1:.1f} {x2:.1f},{y2:.1f} {x3:.1f},{y3:.1f}"
     # The middle of a cubic curve: (P0 + 3 P1 + 3 P2 + P3) / 8.
-    return path, (x0 + 3 * x1 + 3 * x2 + x3) / 8, (y0 + 3 * y1 + 3 * y2 + y3) / 8
+    x, y = (x0 + 3 * x1 + 3 * x2 + x3) / 8, (y0 + 3 * y1 + 3 * y2 + y3) / 8
+    if target.x > source.x:
+        return path, x, y - 3, "middle"
+    return path, x + 4, y + 4 + rank * 12, "start"  # beside the arc, staggered
 
 
 def network_svg(
@@ -96,7 +103,7 @@ def network_svg(
     description: str,
     link_url: Callable,
     institution_url: Callable,
-    width: int = 760,
+    width: int = 900,
 ) -> Markup | None:
     """The SVG of `links` (None if there are none, or too many to draw)."""
     links = list(links)
@@ -104,7 +111,7 @@ def network_svg(
         return None
     columns = _columns(links)
     nodes = _nodes(columns, width, institution_url)
-    height = 2 * MARGIN + max(len(c) for c in columns) * ROW_H
+    height = 2 * MARGIN + max(len(c) for c in columns) * ROW_H - (ROW_H - BOX_H)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="link-graph" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" '
@@ -115,9 +122,10 @@ def network_svg(
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     ]
-    ranks: dict[tuple, int] = {}
+    ranks: dict[frozenset, int] = {}
     for link in links:
-        pair = (link.producer_id, link.consumer_id)
+        # Links between the same two, either way, each bend further out.
+        pair = frozenset((link.producer_id, link.consumer_id))
         rank = ranks[pair] = ranks.get(pair, -1) + 1
         parts.append(_edge(link, nodes, rank, link_url(link)))
     parts += [_node(node) for node in nodes.values()]
@@ -127,14 +135,14 @@ def network_svg(
 
 def _edge(link, nodes: dict[int, Node], rank: int, url: str) -> str:
     source, target = nodes[link.producer_id], nodes[link.consumer_id]
-    path, x, y = _edge_path(source, target, rank)
+    path, x, y, anchor = _edge_path(source, target, rank)
     flow = str(FLOWS.get(link.flow, link.flow))
     return (
         f'<g class="edge" data-link="{link.id}"><a href="{escape(url)}">'
         f"<title>{escape(source.title)} → {escape(target.title)}: {escape(flow)}"
         f'</title><path d="{path}" fill="none" stroke="#555" stroke-width="1.4" '
         f'marker-end="url(#link-graph-arrow)"/>'
-        f'<text x="{x:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="10" '
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="10" '
         f'fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke">'
         f"{escape(flow)}</text></a></g>"
     )
