@@ -102,6 +102,23 @@ def parse_link_filters(args) -> tuple[dict, dict]:
         return schema.load(kept), errors
 
 
+def filter_labels(filters: dict, countries, regions) -> list[str]:
+    """The active filters as a reader names them ("Population census",
+    "Kazakhstan", "producer: Bureau of National Statistics")."""
+    places = {place.code: place.name for place in (*countries, *regions)}
+    labels = []
+    if filters.get("flow"):
+        labels.append(str(FLOWS[filters["flow"]]))
+    for key in ("country", "region"):
+        if filters.get(key):
+            labels.append(places.get(filters[key], filters[key]))
+    for key, word in (("producer", _("producer")), ("user", _("user"))):
+        if filters.get(key):
+            found = find_institution(filters[key])
+            labels.append(f"{word}: {found.display_name if found else filters[key]}")
+    return labels
+
+
 def filtered_links(filters: dict):
     """SELECT of the published links (both ends published) matching `filters`,
     in reading order: producer's country, producer, user, flow."""

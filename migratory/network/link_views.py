@@ -33,7 +33,12 @@ from migratory.network.link_export import (
     interim_table,
     link_rows,
 )
-from migratory.network.link_filters import all_links, list_links, parse_link_filters
+from migratory.network.link_filters import (
+    all_links,
+    filter_labels,
+    list_links,
+    parse_link_filters,
+)
 from migratory.network.link_forms import LinkForm
 from migratory.network.links import (
     LINK,
@@ -63,15 +68,17 @@ def index():
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
     found = list_links(filters, page=filters["page"], per_page=per_page)
     query = {k: v for k, v in filters.items() if k not in ("page", "per_page")}
+    countries, regions = country_options(), region_options()
     return render_template(
         "network/links/list.html",
+        described=filter_labels(filters, countries, regions),
         pagination=found,
         links=found.items,
         filters=filters,
         filter_errors=errors,
         flows=FLOWS,
-        countries=country_options(),
-        regions=region_options(),
+        countries=countries,
+        regions=regions,
         export_links={
             fmt: url_for("links.export", fmt=fmt, **query) for fmt in EXPORT_FORMATS
         },

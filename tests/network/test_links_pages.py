@@ -60,6 +60,8 @@ def test_who_produces_census_data_in_kazakhstan_and_who_uses_it(client, network)
             "Population census",
         ],
     ]
+    heading = re.search(r'id="results-heading"[^>]*>(.*?)</h2>', page, re.S)[1]
+    assert "Population census · Kazakhstan" in heading
     summary = re.search(r'id="link-summary">(.*?)</dl>', page, re.S)[1]
     assert "Producers</dt>" in summary and "Bureau of National Statistics" in summary
 
@@ -250,3 +252,34 @@ def test_link_counts_by_country(app, network):
     # KZ: two census links and the permits link (each once); the archived
     # one not; CH: the two links to Geneva; UZ: one.
     assert counts == {"KZ": 3, "CH": 2, "UZ": 1}
+
+
+def test_the_form_names_the_field_of_a_refused_link(app, network):
+    from tests.moderation import signed_in, submit
+    from tests.network.link_helpers import SECRETARIAT
+
+    slugs, ids = network
+    client = signed_in(app, SECRETARIAT)
+    response = submit(
+        client,
+        "/network/links/new",
+        form_id="link-form",
+        producer=slugs["kz-stat"],
+        user=slugs["kz-mia"],
+        flow="census",
+        years="2020-2010",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    summary = re.search(r'id="error-summary".*?</ul>', page, re.S)[0]
+    assert 'href="#years"' in summary and "first year comes after" in summary
+    response = submit(
+        client,
+        "/network/links/new",
+        form_id="link-form",
+        producer=slugs["kz-stat"],
+        user=slugs["kz-mia"],
+        flow="census",
+    )
+    assert response.status_code == 422
+    assert 'href="#flow"' in response.text and "already supplies" in response.text
