@@ -33,6 +33,9 @@ def create_app(config: object | None = None) -> Flask:
     from migratory.network.data_source_search import register_data_source_search
 
     register_data_source_search()
+    from migratory.network.link_search import register_link_search
+
+    register_link_search()
     _init_jobs(app)
     _init_geocoder(app)
     _init_maps(app)
@@ -44,9 +47,11 @@ def _register_record_kinds() -> None:
     from migratory.core.records import register_record_kind
     from migratory.inventory.records import institution_kind
     from migratory.network.data_sources import data_source_kind
+    from migratory.network.links import link_kind
 
     register_record_kind(institution_kind())
     register_record_kind(data_source_kind())
+    register_record_kind(link_kind())
 
 
 # Modules defining background tasks (`<domain>/tasks.py`), imported so that
@@ -144,6 +149,7 @@ def _bind_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from migratory.accounts.views import bp as auth_bp
     from migratory.api.data_sources import blp as data_sources_api_blp
+    from migratory.api.links import blp as links_api_blp
     from migratory.api.network import blp as network_api_blp
     from migratory.api.views import blp as api_blp
     from migratory.core.panels import register_panel
@@ -156,6 +162,8 @@ def _register_blueprints(app: Flask) -> None:
     from migratory.moderation.views import bp as secretariat_bp
     from migratory.network.data_source_panels import register_data_source_panels
     from migratory.network.data_source_views import bp as data_sources_bp
+    from migratory.network.link_panels import register_link_panels
+    from migratory.network.link_views import bp as links_bp
     from migratory.network.views import bp as network_bp
     from migratory.network.views import country_panel
 
@@ -169,9 +177,12 @@ def _register_blueprints(app: Flask) -> None:
     register_panel("country", country_panel)
     app.register_blueprint(data_sources_bp)
     register_data_source_panels()
+    app.register_blueprint(links_bp)
+    register_link_panels()
     api.register_blueprint(api_blp)
     api.register_blueprint(network_api_blp)
     api.register_blueprint(data_sources_api_blp)
+    api.register_blueprint(links_api_blp)
     register_error_pages(app)
 
 
@@ -184,6 +195,7 @@ def _register_cli(app: Flask) -> None:
         seed_cli,
         users_cli,
     )
+    from migratory.network.cli import network_cli
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(inventory_cli)
@@ -191,3 +203,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(geo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(network_cli)

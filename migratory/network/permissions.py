@@ -75,3 +75,59 @@ def require_data_source_edit(user, data_source) -> None:
     """PermissionDenied unless `user` may change `data_source` directly."""
     if not may_edit_data_source(user, data_source):
         raise PermissionDenied(_("You may not change this data source directly."))
+
+
+# Producer-user links
+
+
+def _linked_to(user, *institutions) -> bool:
+    """A signed-in focal point linked to one of these institutions."""
+    if not (_signed_in(user) and user.is_focal_point):
+        return False
+    mine = {linked.id for linked in user.institutions}
+    return any(i is not None and i.id in mine for i in institutions)
+
+
+def may_edit_link(user, link) -> bool:
+    """The secretariat, or a focal point linked to one end of the link,
+    changes it directly."""
+    return _secretariat(user) or _linked_to(user, link.producer, link.consumer)
+
+
+def may_create_link(user, producer, consumer) -> bool:
+    """The secretariat adds any link at once; a focal point those with one
+    end an institution linked to them (others propose)."""
+    return _secretariat(user) or _linked_to(user, producer, consumer)
+
+
+def may_propose_link(user) -> bool:
+    """Anyone signed in may propose a link, a change or archiving."""
+    return _signed_in(user)
+
+
+def may_archive_link(user, link) -> bool:
+    """Archiving and publishing again: whoever changes the link directly."""
+    return may_edit_link(user, link)
+
+
+def may_see_link(user, link) -> bool:
+    """A published link between published institutions is everyone's; any
+    other exists only for those who may change it."""
+    visible = all(
+        record.status == "published" for record in (link, link.producer, link.consumer)
+    )
+    return visible or may_edit_link(user, link)
+
+
+def keeps_link_end(user, producer, consumer) -> None:
+    """A focal point's direct change keeps one end an institution of theirs."""
+    if not may_create_link(user, producer, consumer):
+        raise PermissionDenied(
+            _("One end of the link must stay an institution you are focal point of.")
+        )
+
+
+def require_link_edit(user, link) -> None:
+    """PermissionDenied unless `user` may change `link` directly."""
+    if not may_edit_link(user, link):
+        raise PermissionDenied(_("You may not change this link directly."))
