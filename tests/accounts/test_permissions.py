@@ -117,6 +117,8 @@ def test_the_anonymous_visitor_is_the_login_managers(app):
         "country_code",
         "country",
         "institutions",
+        "network_role",
+        "position",
         "email_verified",
         "last_login",
         "language",
