@@ -147,7 +147,8 @@ def change_link(
             comment=comment,
             author_id=author_id,
         )
-    db.session.flush()
+    # No flush: the use case's commit writes it, and turns a lost race for
+    # the version counter into a Conflict.
     return True
 
 

@@ -234,3 +234,22 @@ def test_secretariat_edits_a_link_proposal_before_approving(app, slugs):
             2009,
             2021,
         )
+
+
+def test_an_edit_of_a_link_changed_meanwhile_is_a_conflict(app, slugs, ident):
+    from migratory.extensions import db
+    from migratory.network.links import change_link, get_link
+    from tests.moderation import form_data
+
+    secretariat = signed_in(app, SECRETARIAT)
+    page = secretariat.get(f"/network/links/{ident}/edit").get_data(as_text=True)
+    data, _ = form_data(page, form_id="link-form")
+    with app.app_context():
+        change_link(get_link(ident), {"description": "Meanwhile"}, source="web")
+        db.session.commit()
+    data["description"] = ["Mine"]
+    response = secretariat.post(f"/network/links/{ident}/edit", data=data)
+    assert response.status_code == 409
+    assert "changed by someone else" in response.get_data(as_text=True)
+    assert link(app, ident).description == "Meanwhile"
+    assert len(revisions(app, ident)) == 2
