@@ -174,8 +174,14 @@ def link_title(link, language: str | None = None) -> str:
 
 
 def title_of_data(data: dict) -> str:
-    """The title of a proposed new link, from its payload."""
-    return f"{data.get('producer', '?')} → {data.get('user', '?')}"
+    """The title of a proposed new link, from its payload: the names of the
+    institutions it names (their keys where none is found)."""
+
+    def name(key) -> str:
+        found = find_institution(key, published=False) if isinstance(key, str) else None
+        return found.display_name if found else str(key or "?")
+
+    return f"{name(data.get('producer'))} → {name(data.get('user'))}"
 
 
 def value_label(field: str, value) -> str:

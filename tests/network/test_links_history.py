@@ -185,6 +185,9 @@ def test_one_queue_decides_an_institution_and_a_link_proposal(app, slugs):
     queue = secretariat.get("/secretariat/proposals").get_data(as_text=True)
     rows = table(queue, "queue")
     assert [row[1] for row in rows] == ["Institution", "Producer–user link"]
+    assert rows[1][3] == (
+        "Ministry of Internal Affairs → International Migration Data Organisation"
+    )
     assert 'data-kind="link"' in queue and 'data-kind="institution"' in queue
     for proposal in proposals(app, status="pending"):
         page = secretariat.get(f"/secretariat/proposals/{proposal.id}")
