@@ -8,14 +8,16 @@ from marshmallow import Schema, fields
 from marshmallow.validate import Range
 
 from migratory.extensions import csrf
-from migratory.geo.features import features_etag, institution_features
-from migratory.geo.nearby import find_nearby
-from migratory.inventory import queries
 from migratory.inventory.caching import public_page
 from migratory.inventory.filtering import FacetFilterSchema
 from migratory.inventory.schemas import PublicInstitutionSchema
 from migratory.inventory.services import get_institution
-from migratory.search.querying import has_search_words
+from migratory.search.finder import (
+    InstitutionFilters,
+    features_etag,
+    find_institutions,
+    institution_features,
+)
 from migratory.search.services import search_institutions, suggest_institutions
 
 blp = Blueprint(
@@ -91,33 +93,23 @@ def list_institutions(filters):
     """Published institutions, filtered (searched, with `q`; nearest first, with
     `near`) like the list page."""
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
-    distances = None
-    if filters.get("near"):
-        nearby = find_nearby(filters, page=filters["page"], per_page=per_page)
-        items = [institution for institution, _ in nearby.items]
-        distances = [round(km, 1) for _, km in nearby.items]
-        total, page, has_next = nearby.total, nearby.page, nearby.page < nearby.pages
-    elif has_search_words(filters.get("q")):
-        found = search_institutions(filters["q"], {**filters, "per_page": per_page})
-        items = [hit.institution for hit in found.hits]
-        total, page, has_next = found.total, found.page, found.page < found.pages
-    else:
-        pagination = queries.list_institutions(
-            filters, page=filters["page"], per_page=per_page
-        )
-        items, total, page = pagination.items, pagination.total, pagination.page
-        has_next = pagination.has_next
+    wanted = InstitutionFilters.from_mapping(filters)
+    found = find_institutions(wanted, page=filters["page"], per_page=per_page)
     next_url = None
-    if has_next:
+    if found.has_next:
         args = {k: v for k, v in filters.items() if v is not None and k != "page"}
-        next_url = url_for(".list_institutions", page=page + 1, _external=True, **args)
+        next_url = url_for(
+            ".list_institutions", page=found.page + 1, _external=True, **args
+        )
     return {
-        "total": total,
-        "page": page,
+        "total": found.total,
+        "page": found.page,
         "per_page": per_page,
         "next": next_url,
-        "results": items,
-        "distances_km": distances,
+        "results": found.institutions,
+        "distances_km": [round(km, 1) for km in found.distances_km]
+        if found.place
+        else None,
     }
 
 
@@ -137,12 +129,13 @@ def institutions_geojson(filters):
     The map draws from this; an ETag lets browsers skip unchanged downloads,
     and is known before the features are built, so revalidations are cheap.
     """
-    etag = features_etag(filters)
+    wanted = InstitutionFilters.from_mapping(filters)
+    etag = features_etag(wanted)
     if _unchanged_for_client(etag):
         response = Response(status=304)
     else:
         body = json.dumps(
-            institution_features(filters), ensure_ascii=False, separators=(",", ":")
+            institution_features(wanted), ensure_ascii=False, separators=(",", ":")
         )
         response = Response(body, content_type="application/geo+json")
     response.set_etag(etag)

@@ -1,4 +1,4 @@
-"""What is near a place: institutions within a radius, nearest first.
+"""What is near a place: the place, the distances, and a box around a circle.
 
 The place is a city name (looked up in the offline gazetteer, never a network
 service, since this runs during page requests) or "latitude,longitude".
@@ -8,24 +8,20 @@ than geopy's ellipsoid) filters and orders them; only entries within 0.6% of
 the radius, where the two can disagree, and those on the page shown get the
 geodesic distance. So a circle over a whole region costs milliseconds, not
 seconds.
+
+Pure geography: the caller brings the country names, the columns and the rows.
 """
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from geopy.distance import geodesic
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from migratory.core.errors import ValidationFailed
-from migratory.extensions import db
 from migratory.geo.geocoding import fold_place, offline_geocoder
-from migratory.inventory.models import Country, Institution
-from migratory.inventory.queries import filtered_select
-from migratory.search.querying import has_search_words
-from migratory.search.services import matching_ids
 
 NUMBER = r"(-?\d{1,3}(?:\.\d+)?)"
 COORDINATES = re.compile(rf"^\s*{NUMBER}\s*[,; ]\s*{NUMBER}\s*$")
@@ -44,25 +40,12 @@ class Place:
     label: str
 
 
-@dataclass
-class NearbyPage:
-    """A page of (institution, distance in km), nearest first."""
-
-    place: Place
-    radius_km: float
-    total: int
-    page: int
-    per_page: int
-    items: list[tuple[Institution, float]]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def resolve_place(text: str) -> Place:
+def resolve_place(text: str, country_names: Mapping[str, str]) -> Place:
     """The point named by `text`: coordinates, or a city of the inventory's
     countries ("Almaty", "Алматы", "Vienna, Austria"); ValidationFailed if unknown.
+
+    `country_names` maps the countries' names, aliases and codes to their
+    alpha-2 codes: a country after the last comma narrows the city.
     """
     text = (text or "").strip()[:200]
     match = COORDINATES.match(text)
@@ -71,9 +54,8 @@ def resolve_place(text: str) -> Place:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValidationFailed(_("Coordinates are out of range."))
         return Place(latitude, longitude, f"{latitude:.4f}, {longitude:.4f}")
-    countries = _countries_by_name()
     city, _comma, tail = text.rpartition(",")
-    country = countries.get(fold_place(tail)) if city else None
+    country = _folded(country_names).get(fold_place(tail)) if city else None
     # The gazetteer holds the inventory's countries only; without one named,
     # a capital beats its namesakes, then the most populous wins.
     location = offline_geocoder().geocode(
@@ -90,86 +72,39 @@ def resolve_place(text: str) -> Place:
     return Place(location.latitude, location.longitude, location.address)
 
 
-def _countries_by_name() -> dict[str, str]:
-    """Folded country names, aliases and codes -> alpha-2 code."""
-    names = {}
-    for country in db.session.scalars(select(Country)):
-        aliases = (country.aliases or "").split(";")
-        for name in (country.iso2, country.name_en, country.name_ru, *aliases):
-            if name and name.strip():
-                names[fold_place(name)] = country.iso2
-    return names
+def _folded(country_names: Mapping[str, str]) -> dict[str, str]:
+    """Folded names -> alpha-2 code (blank names left out)."""
+    return {
+        fold_place(name): code for name, code in country_names.items() if name.strip()
+    }
 
 
-def distances_near(
-    place: Place, radius_km: float, filters: dict, ids: list[int] | None = None
+def within_radius(
+    place: Place, radius_km: float, rows: Iterable[tuple]
 ) -> list[tuple[int, float]]:
-    """(id, km) of the published institutions matching `filters` (and among
-    `ids`, if given) within `radius_km` of `place`, nearest first."""
-    query = filtered_select(filters).where(*_bounding_box(place, radius_km))
-    if ids is not None:
-        query = query.where(Institution.id.in_(ids))
-    rows = db.session.execute(
-        query.with_only_columns(
-            Institution.id,
-            Institution.latitude,
-            Institution.longitude,
-            Institution.name_key,
-        )
-    )
+    """(id, km) of the `rows` (id, latitude, longitude, tie-breaker) within
+    `radius_km` of `place`, nearest first (equal distances by tie-breaker)."""
     origin = (place.latitude, place.longitude)
     found = []
-    for ident, latitude, longitude, name_key in rows:
-        distance = _great_circle_km(origin, latitude, longitude)
+    for ident, latitude, longitude, tie in rows:
+        distance = great_circle_km(origin, latitude, longitude)
         if distance > radius_km * (1 + BORDERLINE):
             continue
         if distance > radius_km * (1 - BORDERLINE):
             distance = geodesic(origin, (latitude, longitude)).km
             if distance > radius_km:
                 continue
-        found.append((distance, name_key, ident))
+        found.append((distance, tie, ident))
     found.sort()
-    return [(ident, distance) for distance, _key, ident in found]
+    return [(ident, distance) for distance, _tie, ident in found]
 
 
-def institutions_by_ids(wanted: list[int]) -> list[Institution]:
-    """These institutions in this order, names and topics loaded with them."""
-    loaded = {
-        i.id: i
-        for i in db.session.scalars(
-            select(Institution)
-            .where(Institution.id.in_(wanted))
-            .options(
-                selectinload(Institution.names), selectinload(Institution.topic_links)
-            )
-        )
-    }
-    return [loaded[ident] for ident in wanted if ident in loaded]
+def geodesic_km(place: Place, latitude: float, longitude: float) -> float:
+    """The distance shown to readers: geodesic, on the WGS-84 ellipsoid."""
+    return geodesic((place.latitude, place.longitude), (latitude, longitude)).km
 
 
-def institutions_for_export(filters: dict, limit: int) -> list[Institution]:
-    """The institutions of a `near` filter, nearest first, for a download."""
-    place, radius, ids = near_search(filters)
-    near = distances_near(place, radius, filters, ids)[:limit]
-    return institutions_by_ids([ident for ident, _km in near])
-
-
-def _with_distances(place: Place, near: list[tuple[int, float]]) -> list:
-    """The institutions of `near`, in its order, with geodesic distances."""
-    loaded = {i.id: i for i in institutions_by_ids([ident for ident, _km in near])}
-    wanted = [ident for ident, _km in near]
-    origin = (place.latitude, place.longitude)
-    return [
-        (
-            loaded[ident],
-            geodesic(origin, (loaded[ident].latitude, loaded[ident].longitude)).km,
-        )
-        for ident in wanted
-        if ident in loaded
-    ]
-
-
-def _great_circle_km(origin: tuple[float, float], latitude, longitude) -> float:
+def great_circle_km(origin: tuple[float, float], latitude, longitude) -> float:
     """Haversine distance on the mean-radius sphere."""
     phi1, phi2 = math.radians(origin[0]), math.radians(latitude)
     half_dphi = (phi2 - phi1) / 2
@@ -181,48 +116,18 @@ def _great_circle_km(origin: tuple[float, float], latitude, longitude) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _bounding_box(place: Place, radius_km: float) -> list:
-    """SQL conditions of a latitude/longitude box that holds the whole circle."""
+def bounding_box(place: Place, radius_km: float, latitude, longitude) -> list:
+    """SQL conditions on the `latitude` and `longitude` columns of a box that
+    holds the whole circle."""
     spread = radius_km / KM_PER_DEGREE * 1.01
     conditions = [
-        Institution.latitude.is_not(None),
-        Institution.latitude.between(place.latitude - spread, place.latitude + spread),
+        latitude.is_not(None),
+        latitude.between(place.latitude - spread, place.latitude + spread),
     ]
     cosine = math.cos(math.radians(min(abs(place.latitude) + spread, 90.0)))
     if cosine > 0.01:
         width = spread / cosine
         west, east = place.longitude - width, place.longitude + width
         if west >= -180 and east <= 180:  # else the box crosses the antimeridian
-            conditions.append(Institution.longitude.between(west, east))
+            conditions.append(longitude.between(west, east))
     return conditions
-
-
-def nearby_page(
-    place: Place,
-    radius_km: float,
-    filters: dict,
-    *,
-    page: int,
-    per_page: int,
-    ids: list[int] | None = None,
-) -> NearbyPage:
-    """One page of the institutions near `place`; only its entries are loaded."""
-    near = distances_near(place, radius_km, filters, ids)
-    start = (page - 1) * per_page
-    items = _with_distances(place, near[start : start + per_page])
-    return NearbyPage(place, radius_km, len(near), page, per_page, items)
-
-
-def find_nearby(filters: dict, *, page: int, per_page: int) -> NearbyPage:
-    """The list filters' `near` search: place resolved, words (`q`) applied."""
-    place, radius, ids = near_search(filters)
-    return nearby_page(place, radius, filters, page=page, per_page=per_page, ids=ids)
-
-
-def near_search(filters: dict) -> tuple[Place, float, list[int] | None]:
-    """The place, radius and (with words in `q`) matching ids of a `near` filter."""
-    place = resolve_place(filters["near"])
-    ids = None
-    if has_search_words(filters.get("q")):
-        ids = matching_ids(filters["q"], filters)
-    return place, filters.get("radius_km") or DEFAULT_RADIUS_KM, ids

@@ -15,13 +15,13 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from migratory.core.errors import ValidationFailed
-from migratory.geo.nearby import resolve_place
 from migratory.geo.outlines import current_outlines
 from migratory.geo.services import browsing_map, map_config, map_tiles
 from migratory.geo.texts import map_texts
 from migratory.inventory import queries
 from migratory.inventory.caching import page_key_parts, public_page
 from migratory.inventory.filtering import parse_facet_filters
+from migratory.search.finder import resolve_near
 
 bp = Blueprint("geo", __name__)
 bp.add_app_template_global(map_texts)
@@ -51,7 +51,7 @@ def map_page():
     filters, errors = parse_facet_filters(request.args)
     if filters.get("near"):
         try:
-            resolve_place(filters["near"])
+            resolve_near(filters["near"])
         except ValidationFailed as exc:  # the map would load nothing: say why
             errors["near"] = [exc.message]
             filters.pop("near")

@@ -78,6 +78,27 @@ def list_institutions(filters: dict, *, page: int = 1, per_page: int = 25):
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
 
 
+def institutions_in_order(ids: list[int], *, batch: int = 1000):
+    """The published institutions among `ids`, in that order (names, topics
+    and contacts loaded with them), read `batch` at a time."""
+    for start in range(0, len(ids), batch):
+        wanted = ids[start : start + batch]
+        loaded = {
+            i.id: i
+            for i in db.session.scalars(
+                select(Institution)
+                # The search index may lag behind an archiving: the database decides.
+                .where(Institution.id.in_(wanted), Institution.status == "published")
+                .options(
+                    selectinload(Institution.topic_links),
+                    selectinload(Institution.names),
+                    selectinload(Institution.contacts),
+                )
+            )
+        }
+        yield from (loaded[ident] for ident in wanted if ident in loaded)
+
+
 def iter_institutions(filters: dict, *, batch: int = 1000):
     """All published institutions matching `filters`, streamed in name order."""
     query = (

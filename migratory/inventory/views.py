@@ -16,10 +16,6 @@ from flask_login import current_user
 from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
 from migratory.extensions import limiter
-from migratory.geo.nearby import (
-    find_nearby,
-    institutions_for_export,
-)
 from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
@@ -28,8 +24,12 @@ from migratory.inventory.filtering import parse_facet_filters
 from migratory.inventory.listing import describe_filters, facets_html, filter_query
 from migratory.inventory.services import get_institution
 from migratory.moderation.dashboard import is_stale
-from migratory.search.querying import has_search_words
-from migratory.search.services import institutions_found, search_institutions
+from migratory.search.finder import (
+    FoundPage,
+    InstitutionFilters,
+    find_institutions,
+    iter_found,
+)
 
 bp = Blueprint("inventory", __name__)
 EXPORT_LIMIT = 100_000
@@ -55,46 +55,40 @@ def institution_list():
     filtered and sorted."""
     filters, errors = parse_facet_filters(request.args)
     filters["per_page"] = filters.get("per_page") or current_app.config["PER_PAGE"]
+    found = _found_or_explained(filters, errors)
     countries, regions = queries.country_options(), queries.region_options()
-    search = nearby = None
-    if filters.get("near"):
-        try:
-            nearby = find_nearby(
-                filters, page=filters["page"], per_page=filters["per_page"]
-            )
-        except ValidationFailed as exc:
-            errors["near"] = [exc.message]
-            filters.pop("near")
-    if nearby:
-        results, pagination = [(i, None, km) for i, km in nearby.items], nearby
-    elif has_search_words(filters.get("q")):
-        search = search_institutions(filters["q"], filters)
-        results = [(h.institution, h.snippet, None) for h in search.hits]
-        pagination = search
-    else:
-        pagination = queries.list_institutions(
-            filters, page=filters["page"], per_page=filters["per_page"]
-        )
-        results = [(institution, None, None) for institution in pagination.items]
     query = filter_query(filters)
     return render_template(
         "inventory/list.html",
-        results=results,
-        pagination=pagination,
-        search=search,
-        nearby=nearby,
+        results=found.rows,
+        pagination=found,
+        search=found.search,
+        nearby=found if found.place else None,
         filters=filters,
         filter_errors=errors,
         active_filters=describe_filters(filters, countries, regions),
-        facets_html=facets_html(filters, search),
+        facets_html=facets_html(filters, found.search),
         countries=countries,
         regions=regions,
-        map_link=url_for("geo.map_page") + filter_query(filters),
+        map_link=url_for("geo.map_page") + query,
         export_links={
             fmt: url_for("inventory.institution_export", fmt=fmt) + query
             for fmt in EXPORT_FORMATS
         },
     )
+
+
+def _found_or_explained(filters: dict, errors: dict) -> FoundPage:
+    """The page the filters find; an unknown place is explained in `errors`
+    and left out of `filters`, the other filters still apply."""
+    wanted = InstitutionFilters.from_mapping(filters)
+    page, per_page = filters["page"], filters["per_page"]
+    try:
+        return find_institutions(wanted, page=page, per_page=per_page)
+    except ValidationFailed as exc:
+        errors["near"] = [exc.message]
+        filters.pop("near")
+        return find_institutions(wanted.without_near(), page=page, per_page=per_page)
 
 
 @bp.get("/institutions/export.<fmt>")
@@ -104,11 +98,8 @@ def institution_export(fmt: str):
     if fmt not in EXPORT_FORMATS:
         abort(404)
     filters, _ = parse_facet_filters(request.args)
-    if filters.get("near"):
-        institutions = institutions_for_export(filters, EXPORT_LIMIT)
-    else:
-        institutions = institutions_found(filters)
-    body = export_institutions(institutions, fmt)
+    found = iter_found(InstitutionFilters.from_mapping(filters), EXPORT_LIMIT)
+    body = export_institutions(found, fmt)
     mimetype, extension = EXPORT_FORMATS[fmt]
     return Response(
         body,

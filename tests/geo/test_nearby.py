@@ -4,7 +4,13 @@ import pytest
 from geopy.distance import geodesic
 
 from migratory.core.errors import ValidationFailed
-from migratory.geo.nearby import Place, find_nearby, resolve_place
+from migratory.geo.nearby import Place, resolve_place
+from migratory.search.finder import (
+    FoundPage,
+    InstitutionFilters,
+    find_institutions,
+    resolve_near,
+)
 
 ALMATY = (43.2567, 76.9286)
 
@@ -15,6 +21,12 @@ PLACES = [
     ("Bishkek Office", "KG", "Bishkek", 42.8700, 74.5900),  # ~195 km
     ("Tashkent Office", "UZ", "Tashkent", 41.2995, 69.2401),  # ~670 km
 ]
+
+
+def find_nearby(filters: dict, *, page: int, per_page: int) -> FoundPage:
+    """The finder's page for `filters` (which hold `near`)."""
+    wanted = InstitutionFilters.from_mapping(filters)
+    return find_institutions(wanted, page=page, per_page=per_page)
 
 
 @pytest.fixture
@@ -46,7 +58,7 @@ def placed(ctx, make_institution):
     ],
 )
 def test_places_resolve_by_name_or_coordinates(ctx, text, expected):
-    place = resolve_place(text)
+    place = resolve_near(text)
     assert geodesic((place.latitude, place.longitude), expected).km < 15
 
 
@@ -55,21 +67,21 @@ def test_places_resolve_by_name_or_coordinates(ctx, text, expected):
 )
 def test_unknown_or_invalid_places_are_refused_with_a_message(ctx, text):
     with pytest.raises(ValidationFailed) as error:
-        resolve_place(text)
+        resolve_near(text)
     assert error.value.message
 
 
 def test_a_country_after_the_comma_narrows_the_city(ctx):
     """There are several Alexandrias; the country decides which one."""
-    place = resolve_place("Alexandria, Romania")
+    place = resolve_near("Alexandria, Romania")
     assert 43 < place.latitude < 44.5 and 24 < place.longitude < 26
 
 
 def test_within_radius_nearest_first_with_distances(placed):
     page = find_nearby({"near": "Almaty", "radius_km": 250}, page=1, per_page=10)
-    names = [institution.name for institution, _ in page.items]
+    names = [institution.name for institution in page.institutions]
     assert names == ["Almaty Office", "Talgar Office", "Bishkek Office"]
-    distances = [km for _, km in page.items]
+    distances = page.distances_km
     assert distances == sorted(distances)
     assert 150 < distances[-1] < 250
     assert page.total == 3
@@ -85,18 +97,19 @@ def test_other_filters_and_words_apply(placed):
     page = find_nearby(
         {"near": "Almaty", "radius_km": 1000, "country": "KG"}, page=1, per_page=10
     )
-    assert [i.name for i, _ in page.items] == ["Bishkek Office"]
+    assert [i.name for i in page.institutions] == ["Bishkek Office"]
     page = find_nearby(
         {"near": "Almaty", "radius_km": 1000, "q": "Tashkent"}, page=1, per_page=10
     )
-    assert [i.name for i, _ in page.items] == ["Tashkent Office"]
+    assert [i.name for i in page.institutions] == ["Tashkent Office"]
 
 
 def test_pages_of_nearby_results(placed):
     first = find_nearby({"near": "Almaty", "radius_km": 1000}, page=1, per_page=2)
     second = find_nearby({"near": "Almaty", "radius_km": 1000}, page=2, per_page=2)
     assert first.total == second.total == 4 and first.pages == 2
-    assert [i.name for i, _ in second.items] == ["Bishkek Office", "Tashkent Office"]
+    names = [i.name for i in second.institutions]
+    assert names == ["Bishkek Office", "Tashkent Office"]
 
 
 def test_unpublished_and_unplaced_entries_are_not_near(placed, make_institution):
@@ -111,7 +124,7 @@ def test_unpublished_and_unplaced_entries_are_not_near(placed, make_institution)
         name="Unplaced Office", city="Nowhereville", latitude=None, longitude=None
     )
     page = find_nearby({"near": "Almaty", "radius_km": 5000}, page=1, per_page=50)
-    names = {i.name for i, _ in page.items}
+    names = {i.name for i in page.institutions}
     assert "Archived Almaty Office" not in names and "Unplaced Office" not in names
 
 
@@ -122,12 +135,12 @@ def test_the_box_works_across_the_antimeridian(ctx, make_institution):
         longitude=177.5,
     )  # fmt: skip
     page = find_nearby({"near": "65.0, -179.5", "radius_km": 400}, page=1, per_page=10)
-    assert [i.name for i, _ in page.items] == ["Anadyr Office"]
+    assert [i.name for i in page.institutions] == ["Anadyr Office"]
 
 
 def test_place_label_is_shown(ctx):
-    assert resolve_place("Bishkek").label.startswith("Bishkek")
-    assert isinstance(resolve_place("40, 70"), Place)
+    assert resolve_near("Bishkek").label.startswith("Bishkek")
+    assert isinstance(resolve_near("40, 70"), Place)
 
 
 def test_list_page_shows_distances_nearest_first(placed, client):
@@ -176,9 +189,17 @@ def test_export_holds_what_is_near(placed, client):
     assert "Bishkek Office" not in text
 
 
+def test_a_place_resolves_with_the_country_names_given(app):
+    """Pure geography: the caller brings the country names, no database."""
+    with app.test_request_context():
+        place = resolve_place("Alexandria, Romania", {"Romania": "RO", "RO": "RO"})
+        assert 43 < place.latitude < 44.5 and 24 < place.longitude < 26
+        assert resolve_place("Almaty", {}).label.startswith("Almaty")
+
+
 def test_a_capital_beats_a_foreign_namesake(ctx):
     """San Marino, California is larger than the capital of San Marino."""
-    place = resolve_place("San Marino")
+    place = resolve_near("San Marino")
     assert geodesic((place.latitude, place.longitude), (43.94, 12.45)).km < 10
     assert place.label == "San Marino, SM"
 
@@ -187,4 +208,4 @@ def test_a_capital_beats_a_foreign_namesake(ctx):
 def test_airport_codes_are_not_places(ctx, code):
     """Albacete and Alexandria carry these codes among their alternate names."""
     with pytest.raises(ValidationFailed):
-        resolve_place(code)
+        resolve_near(code)

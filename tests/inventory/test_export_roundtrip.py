@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from migratory.extensions import db
 from migratory.inventory import queries
@@ -14,16 +14,10 @@ from migratory.inventory.exporting import export_institutions
 from migratory.inventory.importing import import_institutions
 from migratory.inventory.models import Institution
 from migratory.inventory.services import institution_state
+from tests.conftest import GEOGRAPHY_TABLES
 
 MAX_BYTES = 40 * 1024 * 1024
 IGNORED = ("slug", "created", "updated")
-INSTITUTION_TABLES = (
-    "institution_revisions",
-    "institution_topics",
-    "institution_names",
-    "contacts",
-    "institutions",
-)
 TRICKY = {
     "name": 'Centre "Migration, Data; Policy"',
     "acronym": "C,M;D",
@@ -87,9 +81,12 @@ def published_states() -> dict[tuple[str, str], dict]:
 
 
 def wipe() -> None:
+    """Delete every institution and what hangs on it (revisions of any kind
+    included); the geography stays."""
     db.session.expunge_all()
-    for table in INSTITUTION_TABLES:
-        db.session.execute(text(f"delete from {table}"))
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in GEOGRAPHY_TABLES:
+            db.session.execute(table.delete())
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Institution)) == 0
 
