@@ -1,21 +1,26 @@
 """Export of published institutions as CSV, XLSX, JSON or GeoJSON."""
 
-import csv
-import io
 import json
-import re
 from collections.abc import Iterable
 
+from flask import Response
+
+from migratory.core.tabular import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    Column,
+    defuse_formula,  # noqa: F401  (network's interim exports import it from here)
+    download_response,
+    write_csv,
+    write_xlsx,
+)
 from migratory.inventory.models import Institution
 from migratory.inventory.schemas import FLAT_FIELDS
 from migratory.inventory.services import institution_state
 
 EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "xlsx",
-    ),
+    "csv": (CSV_TYPE, "csv"),
+    "xlsx": (XLSX_TYPE, "xlsx"),
     "json": ("application/json", "json"),
     "geojson": ("application/geo+json", "geojson"),
 }
@@ -27,54 +32,32 @@ def export_records(institutions: Iterable[Institution]) -> list[dict]:
     return [institution_state(i) for i in institutions]
 
 
-_FORMULA = re.compile(r"^(?:[=@]|[+-].*[A-Za-z|!])", re.DOTALL)
-
-
-def defuse_formula(value):
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
-
 def _flat(record: dict) -> dict:
-    row = {c: defuse_formula(record.get(c)) for c in FLAT_COLUMNS}
+    row = {c: record.get(c) for c in FLAT_COLUMNS}
     row["topics"] = ";".join(record.get("topics") or [])
     row["roles"] = ";".join(record.get("roles") or [])
     for name in record.get("names") or []:
-        row[f"name_{name['lang']}"] = defuse_formula(name["name"])
+        row[f"name_{name['lang']}"] = name["name"]
     return row
 
 
-def _columns(rows: list[dict]) -> list[str]:
+def _columns(rows: list[dict]) -> list[Column]:
+    """The flat fields, then a name column per language found; headers are
+    the keys, which the importer reads back."""
     langs = sorted({k for r in rows for k in r if k.startswith("name_")})
-    return FLAT_COLUMNS + langs
+    return [Column(key, key) for key in FLAT_COLUMNS + langs]
 
 
 def to_csv(records: list[dict]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that spreadsheet programs read Cyrillic right."""
+    """CSV in UTF-8 with a BOM, formulas defused."""
     rows = [_flat(r) for r in records]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=_columns(rows), extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    return write_csv(_columns(rows), rows)
 
 
 def to_xlsx(records: list[dict]) -> bytes:
-    """A one-sheet workbook with a header row."""
-    from openpyxl import Workbook
-
+    """A one-sheet workbook with a header row, formulas defused."""
     rows = [_flat(r) for r in records]
-    columns = _columns(rows)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("institutions")
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([row.get(c) for c in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx(_columns(rows), rows, sheet_title="institutions")
 
 
 def to_json(records: list[dict]) -> bytes:
@@ -108,3 +91,13 @@ WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json, "geojson": to_geojso
 def export_institutions(institutions: Iterable[Institution], fmt: str) -> bytes:
     """The institutions in format `fmt`."""
     return WRITERS[fmt](export_records(institutions))
+
+
+def export_response(institutions: Iterable[Institution], fmt: str) -> Response:
+    """A download of the institutions in format `fmt` (institutions.<fmt>)."""
+    content_type, extension = EXPORT_FORMATS[fmt]
+    return download_response(
+        export_institutions(institutions, fmt),
+        filename=f"institutions.{extension}",
+        content_type=content_type,
+    )

@@ -4,7 +4,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     render_template,
@@ -19,7 +18,7 @@ from migratory.extensions import limiter
 from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
-from migratory.inventory.exporting import EXPORT_FORMATS, export_institutions
+from migratory.inventory.exporting import EXPORT_FORMATS, export_response
 from migratory.inventory.filtering import parse_facet_filters
 from migratory.inventory.listing import describe_filters, facets_html, filter_query
 from migratory.inventory.services import get_institution
@@ -99,15 +98,7 @@ def institution_export(fmt: str):
         abort(404)
     filters, _ = parse_facet_filters(request.args)
     found = iter_found(InstitutionFilters.from_mapping(filters), EXPORT_LIMIT)
-    body = export_institutions(found, fmt)
-    mimetype, extension = EXPORT_FORMATS[fmt]
-    return Response(
-        body,
-        content_type=mimetype,
-        headers={
-            "Content-Disposition": f"attachment; filename=institutions.{extension}"
-        },
-    )
+    return export_response(found, fmt)
 
 
 @bp.get("/institutions/<slug>")
