@@ -5,7 +5,6 @@ every kind of record shares."""
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -22,16 +21,13 @@ from migratory.core.errors import Conflict, DomainError, NotFound
 from migratory.core.history import revisions_with_changes
 from migratory.core.records import record_kind
 from migratory.core.revision_labels import revision_comment, source_label
+from migratory.core.tabular import TABULAR_FORMATS, tabular_response
 from migratory.extensions import limiter
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
 from migratory.inventory.forms import show_errors
 from migratory.moderation import proposals, upkeep
-from migratory.network.data_source_export import (
-    COLUMNS,
-    data_source_rows,
-    interim_table,
-)
+from migratory.network.data_source_export import COLUMNS, data_source_rows
 from migratory.network.data_source_forms import data_source_form
 from migratory.network.data_source_labels import FIELD_LABELS
 from migratory.network.data_source_queries import all_found, find_data_sources
@@ -45,7 +41,7 @@ from migratory.network.schemas import DataSourceFilterSchema
 from migratory.network.vocab import ACCESS, COVERAGE, FLOWS, PERIODICITIES
 
 bp = Blueprint("data_sources", __name__, url_prefix="/data-sources")
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = tuple(TABULAR_FORMATS)
 VOCABULARIES = {
     "FLOWS": FLOWS,
     "COVERAGE": COVERAGE,
@@ -96,11 +92,8 @@ def export(fmt: str):
         abort(404)
     filters, _errors = parse_filters(request.args)
     rows = data_source_rows(all_found(filters))
-    body, media = interim_table(COLUMNS, rows, fmt)
-    return Response(
-        body,
-        content_type=media,
-        headers={"Content-Disposition": f"attachment; filename=data-sources.{fmt}"},
+    return tabular_response(
+        fmt, COLUMNS, rows, filename="data-sources", sheet_title="data sources"
     )
 
 

@@ -146,6 +146,8 @@ def test_exports_carry_codes_and_defuse_formulas(site):
         assert census["country"] == "KZ"
         assert census["coverage"] == "citizenship;country-of-birth;stocks"
         assert rows[made["uz_census"]]["publication"] == "'" + FORMULA
+        assessed = census["quality_assessed"]
+        assert str(assessed)[:10] == "2023-05-01"  # a date cell in XLSX
     assert client.get("/data-sources/export.pdf").status_code == 404
 
 
