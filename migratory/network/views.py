@@ -1,15 +1,17 @@
 """Pages of the focal-point network: the overview of every country, its
 export, and the focal-point section of a country's page."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from migratory.accounts.network_roles import NETWORK_ROLE_HEADINGS, NETWORK_ROLES
 from migratory.accounts.permissions import may_see_contact_details
+from migratory.core.tabular import tabular_response
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
 from migratory.network.focal_points import GAPS, country_network
 from migratory.network.overview import SORTS, network_overview
+from migratory.network.overview_export import COLUMNS, EXPORT_FORMATS, overview_rows
 
 bp = Blueprint("network", __name__)
 
@@ -35,7 +37,23 @@ def overview():
         role_headings=NETWORK_ROLE_HEADINGS,
         roles=NETWORK_ROLES,
         gaps=GAPS,
-        export_links={},
+        export_links={
+            fmt: url_for("network.export", fmt=fmt, region=region, sort=sort)
+            for fmt in EXPORT_FORMATS
+        },
+    )
+
+
+@bp.get("/network/export.<fmt>")
+def export(fmt: str):
+    """The overview (of the page's region, in its order) as CSV or XLSX."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    region, sort = _overview_args()
+    rows = overview_rows(network_overview(region, sort))
+    columns = [(column, column) for column in COLUMNS]
+    return tabular_response(
+        fmt, columns, rows, filename="network", sheet_title="network"
     )
 
 

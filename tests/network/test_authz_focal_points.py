@@ -12,6 +12,15 @@ MATRIX = [
     authz.Row("GET", "/network", authz.EVERYONE, path="/network?sort=-gaps"),
     authz.Row("GET", "/network", authz.EVERYONE, path="/network?region=eecca"),
     authz.Row("GET", "/network", authz.everyone(422), path="/network?region=nowhere"),
+    authz.Row(
+        "GET",
+        "/network/export.<fmt>",
+        authz.EVERYONE,
+        path="/network/export.csv?region=speca",
+    ),
+    authz.Row(
+        "GET", "/network/export.<fmt>", authz.EVERYONE, path="/network/export.xlsx"
+    ),
     authz.Row("GET", "/api/v1/network", authz.EVERYONE),
     authz.Row(
         "GET", "/api/v1/network", authz.everyone(422), path="/api/v1/network?sort=x"
@@ -69,6 +78,6 @@ def test_the_overview_and_api_show_no_email_to_anyone(world, visitor):
     """No one's address but the visitor's own (in the navigation bar)."""
     client = world.client(visitor)
     others = [email for who, email in authz.EMAILS.items() if who != visitor]
-    for path in ("/network", "/api/v1/network"):
+    for path in ("/network", "/api/v1/network", "/network/export.csv"):
         body = client.get(path).get_data(as_text=True)
         assert not [email for email in others if email in body], path

@@ -5,6 +5,8 @@ arguments, and a fixed number of queries whatever the number of countries.
 The data is built once per database and only read by the tests.
 """
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -251,9 +253,82 @@ def test_the_api_names_focal_points_with_public_fields_only(world):
         assert set(point) == {"name", "network_role", "institutions"}
 
 
+def csv_rows(body: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_the_download_figures_are_the_datas(world):
+    expected = expected_figures(world)
+    response = world.test_client().get("/network/export.csv")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "network.csv" in response.headers["Content-Disposition"]
+    rows = csv_rows(response.data)
+    assert len(rows) == 57
+    for row in rows:
+        want = expected[row["country"]]
+        roles = want["roles"]
+        assert int(row["institutions"]) == want["institutions"], row["country"]
+        assert int(row["verified_last_12_months"]) == want["verified"]
+        if want["institutions"]:
+            share = round(want["verified"] / want["institutions"], 4)
+            assert float(row["verified_share"]) == share
+        else:
+            assert row["verified_share"] == ""
+        assert int(row["links"]) == want["links"]
+        assert int(row["focal_points"]) == len(roles)
+        assert int(row["focal_points_producer"]) == roles.count("producer")
+        assert int(row["focal_points_user"]) == roles.count("user")
+        assert int(row["focal_points_not_stated"]) == roles.count(None)
+        for gap, on in want["gaps"].items():
+            assert row[gap] == ("yes" if on else "no"), (row["country"], gap)
+    kz = next(row for row in rows if row["country"] == "KZ")
+    assert "Aigerim (producer)" in kz["focal_point_names"]
+
+
+def test_the_xlsx_download_holds_the_csvs_table(world):
+    from openpyxl import load_workbook
+
+    client = world.test_client()
+    query = "?region=eecca&sort=-institutions"
+    table_rows = csv_rows(client.get(f"/network/export.csv{query}").data)
+    response = client.get(f"/network/export.xlsx{query}")
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    header, *cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header == list(table_rows[0])
+    assert [row[0] for row in cells] == [row["country"] for row in table_rows]
+    assert [row[header.index("institutions")] for row in cells] == [
+        int(row["institutions"]) for row in table_rows
+    ]
+
+
+def test_the_download_follows_the_region_and_the_order(world):
+    client = world.test_client()
+    query = "?region=eecca&sort=-institutions"
+    shown = client.get(f"/api/v1/network{query}").get_json()["countries"]
+    rows = csv_rows(client.get(f"/network/export.csv{query}").data)
+
+    assert [row["country"] for row in rows] == [c["country"] for c in shown]
+    page = client.get(f"/network{query}").get_data(as_text=True)
+    assert "/network/export.csv?region=eecca&amp;sort=-institutions" in page
+
+
+def test_unknown_download_formats_are_not_found(world):
+    assert world.test_client().get("/network/export.pdf").status_code == 404
+    assert world.test_client().get("/network/export.csv?sort=x").status_code == 422
+
+
 def test_no_email_address_is_published(world):
     anonymous = world.test_client()
-    for path in ("/network", "/api/v1/network", "/network?region=eecca"):
+    for path in (
+        "/network",
+        "/api/v1/network",
+        "/network?region=eecca",
+        "/network/export.csv",
+    ):
         body = anonymous.get(path).get_data(as_text=True)
         assert "@example.org" not in body, path
 
