@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
+from migratory.core.panels import panels
 from migratory.extensions import limiter
 from migratory.geo.services import browsing_map, map_config, small_map
 from migratory.inventory import queries
@@ -170,6 +171,7 @@ def country(alpha2: str):
         place=country,
         grouped=grouped,
         filter_args={"country": country.iso2},
+        panels=panels("country", country),
         **place_map({"country": country.iso2}),
     )
 
