@@ -77,10 +77,11 @@ def measure_on_synthetic(script: str, size: int) -> dict:
             [sys.executable, script, "--measure"],
             cwd=ROOT,
             env=env,
-            check=True,
             capture_output=True,
             text=True,
         )
+    if child.returncode != 0:
+        raise RuntimeError(f"{script} --measure failed:\n{child.stderr[-4000:]}")
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 

@@ -182,17 +182,23 @@ def _role_then_name(point: FocalPoint):
 def _published_institutions(user_ids: Select) -> dict[int, list[LinkedInstitution]]:
     """The published institutions linked to each of these users, by name."""
     rows = db.session.execute(
-        select(focal_point_institutions.c.user_id, Institution.slug, Institution.name)
-        .join(Institution, Institution.id == focal_point_institutions.c.institution_id)
-        .where(
-            focal_point_institutions.c.user_id.in_(user_ids),
-            Institution.status == "published",
+        select(
+            focal_point_institutions.c.user_id,
+            Institution.name_key,
+            Institution.slug,
+            Institution.name,
+            Institution.status,
         )
-        .order_by(Institution.name_key)
+        .join(Institution, Institution.id == focal_point_institutions.c.institution_id)
+        .where(focal_point_institutions.c.user_id.in_(user_ids))
     )
+    # Status and order are applied here, not in SQL: either makes SQLite walk
+    # every institution by its status or name index (0.5 s at 20,000) instead
+    # of starting from the few links of focal points.
     linked: dict[int, list[LinkedInstitution]] = defaultdict(list)
-    for user_id, slug, name in rows:
-        linked[user_id].append(LinkedInstitution(slug, name))
+    for user_id, _key, slug, name, status in sorted(rows, key=lambda row: row[:2]):
+        if status == "published":
+            linked[user_id].append(LinkedInstitution(slug, name))
     return linked
 
 
