@@ -267,7 +267,7 @@ def geo_fill(refine):
 
     Uses the configured GEOCODER, committing every 100 institutions.
     """
-    from migratory.geo.backfill import fill_coordinates
+    from migratory.inventory.placing_fill import fill_coordinates
 
     if refine and current_app.config["GEOCODER"] == "gazetteer":
         raise click.UsageError("--refine needs GEOCODER=nominatim.")

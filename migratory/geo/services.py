@@ -1,6 +1,7 @@
 """Geo services: where institutions are (geocoding on save) and their maps."""
 
 import logging
+from collections.abc import Mapping
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -149,14 +150,20 @@ def small_map(latitude: float, longitude: float) -> MapParts:
     return location_map(map_tiles(), map_assets(), latitude, longitude)
 
 
-def map_config(parts: MapParts, *, fixed: dict | None = None) -> dict:
+def map_config(
+    parts: MapParts,
+    *,
+    countries: Mapping[str, str],
+    categories: Mapping[str, str],
+    fixed: dict | None = None,
+) -> dict:
     """What the map script needs: layer names, URLs, labels, texts.
 
-    `fixed` filters (e.g. one country) apply whatever the page's form says.
+    `countries` and `categories` name the codes the points carry (country
+    code -> name, category -> label); `fixed` filters (e.g. one country)
+    apply whatever the page's form says.
     """
     from migratory.geo.outlines import current_outlines
-    from migratory.inventory.queries import all_countries
-    from migratory.inventory.vocab import CATEGORIES
 
     return {
         "names": parts.names,
@@ -165,8 +172,8 @@ def map_config(parts: MapParts, *, fixed: dict | None = None) -> dict:
         "presets": {slug: list(map(list, box)) for slug, box in PRESET_BOUNDS.items()},
         "detailUrl": url_for("inventory.detail", slug="SLUG"),
         "listUrl": url_for("inventory.institution_list"),
-        "categories": {slug: str(label) for slug, label in CATEGORIES.items()},
-        "countries": {c.iso2: c.name for c in all_countries()},
+        "categories": {slug: str(label) for slug, label in categories.items()},
+        "countries": dict(countries),
         "fixed": fixed,
         "listLimit": LIST_LIMIT,
         "text": {

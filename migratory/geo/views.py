@@ -21,6 +21,7 @@ from migratory.geo.texts import map_texts
 from migratory.inventory import queries
 from migratory.inventory.caching import page_key_parts, public_page
 from migratory.inventory.filtering import parse_facet_filters
+from migratory.inventory.located import map_labels
 from migratory.search.finder import resolve_near
 
 bp = Blueprint("geo", __name__)
@@ -60,7 +61,7 @@ def map_page():
     return render_template(
         "geo/map.html",
         map=parts,
-        config=map_config(parts),
+        config=map_config(parts, **map_labels()),
         tiles=map_tiles(),
         filters=filters,
         filter_errors=errors,

@@ -1,5 +1,5 @@
-"""Institutions by place: near a point, as map points, and the country names
-that places are resolved with."""
+"""Institutions by place: near a point, as map points with their labels, and
+the country names that places are resolved with."""
 
 from sqlalchemy import func, select
 
@@ -7,7 +7,17 @@ from migratory.extensions import db
 from migratory.geo.nearby import Place, bounding_box, within_radius
 from migratory.inventory.models import Country, Institution
 from migratory.inventory.ordering import displayed_name, name_order
-from migratory.inventory.queries import filtered_select
+from migratory.inventory.queries import country_options, filtered_select
+from migratory.inventory.vocab import CATEGORIES
+
+
+def map_labels() -> dict[str, dict]:
+    """What the map names its points' codes with: countries (in the reader's
+    language, by name) and categories."""
+    return {
+        "countries": {c.code: c.name for c in country_options()},
+        "categories": CATEGORIES,
+    }
 
 
 def country_names() -> dict[str, str]:

@@ -22,6 +22,7 @@ from migratory.inventory.caching import public_page
 from migratory.inventory.exporting import EXPORT_FORMATS, export_response
 from migratory.inventory.filtering import parse_facet_filters
 from migratory.inventory.listing import describe_filters, facets_html, filter_query
+from migratory.inventory.located import map_labels
 from migratory.inventory.services import get_institution
 from migratory.moderation.dashboard import is_stale
 from migratory.search.finder import (
@@ -179,7 +180,8 @@ def country(alpha2: str):
 def place_map(fixed: dict) -> dict:
     """Template arguments of the map of one country's or region's institutions."""
     parts = browsing_map(fixed.get("region"))
-    return {"map": parts, "map_config": map_config(parts, fixed=fixed)}
+    config = map_config(parts, **map_labels(), fixed=fixed)
+    return {"map": parts, "map_config": config}
 
 
 @bp.get("/regions")

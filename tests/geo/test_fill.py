@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from migratory.extensions import db
-from migratory.geo.backfill import fill_coordinates
 from migratory.inventory.models import Institution
+from migratory.inventory.placing_fill import fill_coordinates
 from migratory.inventory.services import create_institution
 from tests.conftest import institution_payload
 from tests.geo.fakes import FakeNominatim

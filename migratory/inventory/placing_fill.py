@@ -1,4 +1,8 @@
-"""`flask geo fill`: place the institutions that lack coordinates, or refine them."""
+"""`flask geo fill`: place the institutions that lack coordinates, or refine them.
+
+A use case of the inventory (it writes institutions, with revisions) that asks
+the geo adapter where they are; geo itself knows no institution.
+"""
 
 import dataclasses
 import logging
