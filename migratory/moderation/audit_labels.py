@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 ACTIONS = {
     "accept invitation": _l("accept invitation"),
     "archive": _l("archive"),
+    "change network role": _l("change network role"),
     "designate": _l("designate"),
     "dismiss duplicate": _l("dismiss duplicate"),
     "invite": _l("invite"),
@@ -16,6 +17,7 @@ ACTIONS = {
     "proposal approved": _l("proposal approved"),
     "proposal rejected": _l("proposal rejected"),
     "restore": _l("restore"),
+    "revoke focal point": _l("revoke focal point"),
     "revoke invitation": _l("revoke invitation"),
     "unarchive": _l("unarchive"),
 }
@@ -26,7 +28,9 @@ DETAILS = {
     "institutions": _l("institutions"),
     "linked": _l("linked"),
     "merged": _l("merged"),
+    "network_role": _l("network role"),
     "other": _l("other"),
+    "previous_network_role": _l("previous network role"),
     "proposal": _l("proposal"),
     "reason": _l("reason"),
     "revision": _l("revision"),

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from migratory.accounts import invitations as invites
 from migratory.accounts import services as accounts
+from migratory.accounts.designation import designate, linkable_institutions
 from migratory.accounts.forms import ActionForm, RevokeForm, RoleForm
 from migratory.core.audit import audit_actions, audit_log
 from migratory.core.errors import Conflict, DomainError, ValidationFailed
@@ -135,8 +136,6 @@ def reject(ident: int):
 
 def _role_form(person=None, **kwargs) -> RoleForm:
     """The role form, its institutions those of the chosen (or posted) country."""
-    from migratory.accounts.designation import linkable_institutions
-
     form = RoleForm(**kwargs)
     form.country.choices = choices(
         [("", "—")] + [(c.iso2, c.name) for c in queries.all_countries()]
@@ -195,8 +194,6 @@ def _revoke_invitation():
 def user(ident: int):
     """Designate a user: member, focal point of a country with a network role
     and institutions, or secretariat."""
-    from migratory.accounts.designation import designate
-
     person = accounts.get_user(ident)
     form = _role_form(
         person,
