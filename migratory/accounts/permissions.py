@@ -7,7 +7,6 @@ answers like a user without a role), and never reads the request.
 from flask_babel import gettext as _
 
 from migratory.core.errors import PermissionDenied
-from migratory.inventory import permissions as inventory_permissions
 
 
 def is_signed_in(user) -> bool:
@@ -41,18 +40,3 @@ def may_see_contact_details(user) -> bool:
     """People's e-mail addresses (focal points') are for signed-in members;
     anonymous visitors see names, positions and institutions only."""
     return is_signed_in(user)
-
-
-# Transitional: the old names of the institution permissions, kept until
-# their last callers (moderation.proposals, moderation.upkeep,
-# inventory.editing, inventory.views) call migratory.inventory.permissions.
-
-
-def may_edit_directly(user, institution) -> bool:
-    """Transitional alias of inventory.permissions.may_edit_institution."""
-    return inventory_permissions.may_edit_institution(user, institution)
-
-
-def require_direct_edit(user, institution) -> None:
-    """Transitional alias of inventory.permissions.require_institution_edit."""
-    inventory_permissions.require_institution_edit(user, institution)

@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from migratory.accounts.permissions import may_edit_directly
 from migratory.core.errors import ValidationFailed
 from migratory.core.panels import panels
 from migratory.extensions import limiter
@@ -23,6 +22,7 @@ from migratory.inventory.exporting import EXPORT_FORMATS, export_response
 from migratory.inventory.filtering import parse_facet_filters
 from migratory.inventory.listing import describe_filters, facets_html, filter_query
 from migratory.inventory.located import map_labels
+from migratory.inventory.permissions import may_edit_institution
 from migratory.inventory.services import get_institution
 from migratory.moderation.dashboard import is_stale
 from migratory.search.finder import (
@@ -31,6 +31,7 @@ from migratory.search.finder import (
     find_institutions,
     iter_found,
 )
+from migratory.search.kind_search import search_all_kinds
 
 bp = Blueprint("inventory", __name__)
 EXPORT_LIMIT = 100_000
@@ -76,6 +77,8 @@ def institution_list():
             fmt: url_for("inventory.institution_export", fmt=fmt) + query
             for fmt in EXPORT_FORMATS
         },
+        # Data sources, links (and later posts, events) matching the words.
+        other_kinds=search_all_kinds(filters["q"]) if found.search else [],
     )
 
 
@@ -116,8 +119,9 @@ def detail(slug: str):
         location_map=small_map(institution.latitude, institution.longitude)
         if institution.latitude is not None
         else None,
-        can_edit=may_edit_directly(current_user, institution),
+        can_edit=may_edit_institution(current_user, institution),
         stale=is_stale(institution),
+        panels=panels("institution", institution),
     )
 
 
