@@ -26,12 +26,14 @@ def naive_page(place, radius_km: float, per_page: int) -> int:
     from geopy.distance import geodesic
 
     from migratory.extensions import db
-    from migratory.geo.nearby import _bounding_box
+    from migratory.geo.nearby import bounding_box
+    from migratory.inventory.models import Institution
     from migratory.inventory.queries import filtered_select
 
     origin = (place.latitude, place.longitude)
     found = []
-    query = filtered_select({}).where(*_bounding_box(place, radius_km))
+    box = bounding_box(place, radius_km, Institution.latitude, Institution.longitude)
+    query = filtered_select({}).where(*box)
     for institution in db.session.scalars(query):
         km = geodesic(origin, (institution.latitude, institution.longitude)).km
         if km <= radius_km:
@@ -55,17 +57,24 @@ def median_seconds(function, repeat: int = 5) -> float:
 def measure() -> dict:
     """Run inside a child whose environment points at the prepared database."""
     from migratory import create_app
-    from migratory.geo.nearby import nearby_page, resolve_place
+    from migratory.search.finder import (
+        InstitutionFilters,
+        find_institutions,
+        resolve_near,
+    )
 
     app = create_app()
     results = {}
     with app.test_request_context():
-        place = resolve_place("Vienna")
+        place = resolve_near("Vienna")
+
+        def nearby_page(radius):
+            near = InstitutionFilters(near="Vienna", radius_km=radius)
+            return find_institutions(near, page=1, per_page=20)
+
         for radius in RADII:
-            page = nearby_page(place, radius, {}, page=1, per_page=20)
-            ours = median_seconds(
-                lambda r=radius: nearby_page(place, r, {}, page=1, per_page=20)
-            )
+            page = nearby_page(radius)
+            ours = median_seconds(lambda r=radius: nearby_page(r))
             naive = median_seconds(lambda r=radius: naive_page(place, r, 20))
             results[f"{radius}_km"] = {
                 "within": page.total,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from migratory.core.errors import DomainError
+from migratory.core.tabular import undo_defuse
 from migratory.inventory.schemas import FLAT_FIELDS
 from migratory.inventory.vocab import ROR_TYPE_CATEGORY, ROR_TYPE_PRIORITY
 
@@ -93,13 +94,6 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;,|]", value) if part.strip()]
 
 
-def _undo_defuse(value: str) -> str:
-    """Drop the apostrophe our exports put before formula-like text."""
-    if value.startswith("'") and value[1:2] in ("=", "@", "+", "-"):
-        return value[1:]
-    return value
-
-
 def payload_from_columns(record: dict, unknown: set[str]) -> dict:
     """Map a flat row (CSV/XLSX) to a schema payload; blank cells are left out."""
     payload: dict = {}
@@ -113,7 +107,7 @@ def payload_from_columns(record: dict, unknown: set[str]) -> dict:
         if isinstance(value, datetime | date):
             value = value.isoformat()
         elif isinstance(value, str):
-            value = _undo_defuse(value)
+            value = undo_defuse(value)
         if match := NAME_COLUMN.match(key):
             names.append({"lang": match.group(1), "name": str(value)})
         elif key in LIST_COLUMNS:

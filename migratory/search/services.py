@@ -1,7 +1,7 @@
 """Search services: queries, suggestions, and keeping the index in step."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -15,7 +15,6 @@ from migratory.inventory.models import Institution
 from migratory.inventory.queries import (
     country_options,
     filter_values,
-    iter_institutions,
     region_members,
     region_options,
 )
@@ -33,7 +32,6 @@ from migratory.search.querying import (
     Corrector,
     ParsedQuery,
     did_you_mean,
-    has_search_words,
     parse_query,
 )
 from migratory.search.snippets import make_snippet
@@ -151,15 +149,6 @@ def matching_ids(text: str, filters: dict, limit: int = 100_000) -> list[int]:
     best first (for the map and the radius search, which need no snippets)."""
     _, _, result, _ = _run_query(text, filters, page=1, per_page=limit)
     return list(result.ids)
-
-
-def institutions_found(filters: dict, limit: int = 100_000) -> Iterable[Institution]:
-    """All institutions a reader found: searched (best first) when `q` has words,
-    else the filtered list in name order. Exports use it."""
-    if not has_search_words(filters.get("q")):
-        return iter_institutions(filters)
-    page = search_institutions(filters["q"], {**filters, "page": 1, "per_page": limit})
-    return [hit.institution for hit in page.hits]
 
 
 def _hits(
