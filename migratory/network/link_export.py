@@ -8,13 +8,14 @@ from collections.abc import Iterable
 
 from flask import url_for
 
+from migratory.core.tabular import TABULAR_FORMATS
 from migratory.network.link_schemas import format_years
 from migratory.network.models import ProducerUserLink
 
-EXPORT_FORMATS = ("csv", "xlsx")
-# Column names (stable, for scripts) in order; codes for vocabularies, so that
-# a download reads the same in every language.
-COLUMNS = (
+EXPORT_FORMATS = tuple(TABULAR_FORMATS)
+# Column names (stable, for scripts, and the headers too) in order; codes for
+# vocabularies, so that a download reads the same in every language.
+KEYS = (
     "producer",
     "user",
     "flow",
@@ -31,10 +32,11 @@ COLUMNS = (
     "updated",
     "url",
 )
+COLUMNS = [(key, key) for key in KEYS]
 
 
 def link_row(link: ProducerUserLink) -> list:
-    """One link as the values of COLUMNS."""
+    """One link as the values of KEYS."""
     return [
         link.producer.slug,
         link.consumer.slug,
@@ -55,34 +57,5 @@ def link_row(link: ProducerUserLink) -> list:
 
 
 def link_rows(links: Iterable[ProducerUserLink]) -> list[list]:
-    """Rows of COLUMNS' values, in the order given."""
+    """Rows of KEYS' values, in the order given."""
     return [link_row(link) for link in links]
-
-
-def interim_table(columns, rows, fmt: str) -> tuple[bytes, str]:
-    """CSV or XLSX bytes and their media type (until core.tabular lands)."""
-    import csv
-    import io
-
-    from migratory.inventory.exporting import defuse_formula
-
-    safe = [[defuse_formula(v) for v in row] for row in rows]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows(safe)
-        return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"), (
-            "text/csv; charset=utf-8"
-        )
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("links")
-    sheet.append(list(columns))
-    for row in safe:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return buffer.getvalue(), media

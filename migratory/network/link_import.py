@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migratory.core.errors import ValidationFailed
+from migratory.core.tabular import undo_defuse
 from migratory.extensions import db
 from migratory.inventory.importing import RowProblem
 from migratory.inventory.readers import ImportFileError, decode_text, detect_format
@@ -47,10 +48,8 @@ def _cell(value) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    if text.startswith("'") and text[1:2] in ("=", "@", "+", "-"):
-        text = text[1:]  # the apostrophe an export puts before formula-like text
-    return text or None
+    # Without the apostrophe an export puts before formula-like text.
+    return undo_defuse(str(value).strip()) or None
 
 
 def _header(names) -> list[str | None]:

@@ -4,7 +4,6 @@ through the generic use cases every kind of record shares."""
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -21,18 +20,14 @@ from migratory.core.errors import Conflict, DomainError
 from migratory.core.history import revisions_with_changes
 from migratory.core.records import record_kind
 from migratory.core.revision_labels import revision_comment, source_label
+from migratory.core.tabular import tabular_response
 from migratory.extensions import limiter
 from migratory.inventory.caching import public_page
 from migratory.inventory.forms import show_errors
 from migratory.inventory.queries import country_options, region_options
 from migratory.moderation import proposals, upkeep
 from migratory.network import permissions
-from migratory.network.link_export import (
-    COLUMNS,
-    EXPORT_FORMATS,
-    interim_table,
-    link_rows,
-)
+from migratory.network.link_export import COLUMNS, EXPORT_FORMATS, link_rows
 from migratory.network.link_filters import (
     all_links,
     filter_labels,
@@ -93,12 +88,7 @@ def export(fmt: str):
         abort(404)
     filters, _errors = parse_link_filters(request.args)
     rows = link_rows(all_links(filters, limit=EXPORT_LIMIT))
-    body, media = interim_table(COLUMNS, rows, fmt)
-    return Response(
-        body,
-        content_type=media,
-        headers={"Content-Disposition": f"attachment; filename=links.{fmt}"},
-    )
+    return tabular_response(fmt, COLUMNS, rows, filename="links")
 
 
 @bp.get("/<int:ident>")
