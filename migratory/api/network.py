@@ -5,6 +5,7 @@ institutions, counts by network role and the gaps)."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from migratory.api.views import BUSY, NUL_REFUSED, error_doc
 from migratory.extensions import csrf
 from migratory.inventory.caching import public_page
 from migratory.network.overview import SORTS, network_overview
@@ -76,10 +77,18 @@ class NetworkSchema(Schema):
     countries = fields.List(fields.Nested(CountryNetworkSchema))
 
 
+NETWORK_REFUSED = error_doc(
+    "An unknown region or sort key; `errors.query` names the refused field.",
+    422,
+    {"status": "Unprocessable Entity", "errors": {"query": {"region": ["..."]}}},
+)
+
+
 @blp.get("/network")
 @public_page
 @blp.arguments(NetworkArgsSchema, location="query")
 @blp.response(200, NetworkSchema)
+@blp.doc(responses={400: NUL_REFUSED, 422: NETWORK_REFUSED, 503: BUSY})
 def network(args):
     """Every country's focal points by network role, published institutions,
     the share verified in the last 12 months, producer-user links and gaps."""

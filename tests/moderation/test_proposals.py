@@ -260,7 +260,7 @@ def test_member_new_institution_becomes_a_proposal(app, member):
     assert institution_count(app) == 0
     [proposal] = proposals(app)
     assert proposal.action == "new"
-    assert proposal.institution_id is None
+    assert proposal.record_id is None
     assert proposal.data["name"] == "Migration Observatory of Almaty"
 
 
@@ -291,7 +291,7 @@ def test_approved_new_entry_proposal_creates_the_entry(app, member, secretariat)
     [decided] = proposals(app)
     assert decided.status == "approved"
     institution = entry(app, only_slug(app))
-    assert decided.institution_id == institution.id
+    assert decided.record_id == institution.id
     assert institution.name == "Migration Observatory of Almaty"
     assert revisions(app, institution.slug)[0].source == f"proposal:{proposal.id}"
 
@@ -312,9 +312,10 @@ def test_queue_lists_the_pending_proposal(secretariat, pending):
     page = secretariat.get("/secretariat/proposals").get_data(as_text=True)
 
     [row] = table(page, "queue")
-    assert row[1] == "change"
-    assert row[2] == ORIGINAL
-    assert row[3] == MEMBER
+    assert row[1] == "Institution"
+    assert row[2] == "change"
+    assert row[3] == ORIGINAL
+    assert row[4] == MEMBER
     assert f'href="/secretariat/proposals/{pending}"' in page
 
 
