@@ -5,6 +5,7 @@ import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -72,13 +73,20 @@ def save_change(
 
 
 def _commit_or_conflict() -> None:
-    """Commit; a save that lost the race for the version counter is a Conflict."""
+    """Commit; a save that lost a race is a Conflict: for the version counter
+    (changed meanwhile), or for a unique key (the same record saved at the
+    same moment by someone else), which validation could not see coming."""
     try:
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
         raise Conflict(
             _("This entry was changed by someone else since you opened it.")
+        ) from error
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(
+            _("Someone else saved the same record at the same moment: reload it.")
         ) from error
 
 
@@ -90,8 +98,14 @@ def create_or_propose(user, kind_name: str, payload: dict, comment=None):
     payload = editable(kind, payload, user)
     data = kind.validate(payload)
     if kind.may_create(user, data):
-        record = kind.create(data, source="web", comment=comment, author_id=user.id)
-        db.session.commit()
+        try:
+            record = kind.create(data, source="web", comment=comment, author_id=user.id)
+        except IntegrityError as error:  # a flush inside create lost a race
+            db.session.rollback()
+            raise Conflict(
+                _("Someone else saved the same record at the same moment: reload it.")
+            ) from error
+        _commit_or_conflict()
         return "saved", record
     proposal = add_proposal(user, kind, "new", None, payload, comment)
     db.session.commit()
