@@ -101,7 +101,7 @@ def add_synthetic_network(links: int, seed: int = 7) -> dict:
 
 def busiest_country() -> str:
     """The country with the most links at either end."""
-    from migratory.network.overview import link_counts_by_country
+    from migratory.network.links import link_counts_by_country
 
     counts = link_counts_by_country()
     return max(counts, key=counts.get)

@@ -9,7 +9,6 @@ from migratory.core.tabular import (
     CSV_TYPE,
     XLSX_TYPE,
     Column,
-    defuse_formula,  # noqa: F401  (network's interim exports import it from here)
     download_response,
     write_csv,
     write_xlsx,

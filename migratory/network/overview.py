@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, func, select
 
 from migratory.accounts.network_roles import NETWORK_ROLES
 from migratory.core.collation import collation_key
@@ -28,7 +28,7 @@ from migratory.network.focal_points import (
     focal_points_by_country,
     gaps_of,
 )
-from migratory.network.models import ProducerUserLink
+from migratory.network.links import link_counts_by_country
 
 NOT_STATED = "not_stated"  # focal points whose network role is not stated
 
@@ -161,37 +161,3 @@ def institution_counts(now: datetime | None = None) -> dict[str, tuple[int, int]
         .group_by(Institution.country_code)
     )
     return {code: (total, int(verified or 0)) for code, total, verified in rows}
-
-
-def link_counts_by_country() -> dict[str, int]:
-    """Country code -> number of published producer-user links with an end
-    (producer or user, both published) in the country: one grouped query.
-
-    A link between two institutions of one country counts once for it; a link
-    across a border counts for both countries.
-    """
-    producer = db.aliased(Institution)
-    consumer = db.aliased(Institution)
-    published = (
-        select(
-            ProducerUserLink.id.label("link"),
-            producer.country_code.label("producer_country"),
-            consumer.country_code.label("consumer_country"),
-        )
-        .join(producer, producer.id == ProducerUserLink.producer_id)
-        .join(consumer, consumer.id == ProducerUserLink.consumer_id)
-        .where(
-            ProducerUserLink.status == "published",
-            producer.status == "published",
-            consumer.status == "published",
-        )
-        .subquery()
-    )
-    ends = union(
-        select(published.c.link, published.c.producer_country.label("country")),
-        select(published.c.link, published.c.consumer_country),
-    ).subquery()
-    rows = db.session.execute(
-        select(ends.c.country, func.count()).group_by(ends.c.country)
-    )
-    return {country: count for country, count in rows}
