@@ -219,10 +219,55 @@ def mail_settings(smtp_server) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def shared_apps():
+    """One application per database for the whole run (building one costs
+    about 0.3 s, mostly compiling the URL rules); each test gets it back as
+    it was made (see `reset_shared_app`)."""
+    apps = {}
+    yield apps
+    for app, _settings, _extensions in apps.values():
+        app.extensions["search"].close()
+
+
 @pytest.fixture
-def app(database_url, tmp_path, smtp_server):
-    """A fresh application on a clean inventory (geography kept); its mail goes
-    to the local SMTP server."""
+def app(database_url, shared_apps, tmp_path_factory, smtp_server):
+    """The application on a clean inventory (geography kept), with its
+    settings as made and an empty search index; its mail goes to the local
+    SMTP server."""
+    if database_url not in shared_apps:
+        made = make_test_app(
+            database_url,
+            tmp_path_factory.mktemp("index"),
+            **mail_settings(smtp_server),
+        )
+        shared_apps[database_url] = (made, dict(made.config), dict(made.extensions))
+    app, settings, extensions = shared_apps[database_url]
+    yield app
+    reset_shared_app(app, settings, extensions)
+
+
+def reset_shared_app(app, settings: dict, extensions: dict) -> None:
+    """Back to the state it was made in: no rows but the geography, an empty
+    index, its original settings, no caches built during the test."""
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in GEOGRAPHY_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        app.extensions["search"].clear()
+    app.config.clear()
+    app.config.update(settings)
+    # Caches built during the test go; extensions a test replaced come back.
+    app.extensions.clear()
+    app.extensions.update(extensions)
+
+
+@pytest.fixture
+def fresh_app(database_url, tmp_path, smtp_server):
+    """An application of its own, for the few tests that change its setup
+    (add routes): a shared one cannot take new routes after its first request."""
     app = make_test_app(database_url, tmp_path / "index", **mail_settings(smtp_server))
     yield app
     wipe_inventory(app)

@@ -922,8 +922,9 @@ def test_unrelated_query_arguments_do_not_break_pages(client, path):
 
 
 @pytest.fixture
-def failing_app(app):
+def failing_app(fresh_app):
     """The app with routes that fail, and errors handled as in production."""
+    app = fresh_app
 
     def boom():
         raise RuntimeError("secret internal detail")
