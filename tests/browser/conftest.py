@@ -211,7 +211,9 @@ class PageProblems:
         return url.startswith(self.base_url) and not url.endswith("/favicon.ico")
 
     def _request_failed(self, request) -> None:
-        if self._local(request.url):
+        # ERR_ABORTED: the browser cancelled it (the page navigated on, e.g.
+        # before the favicon arrived); not a failure of the site.
+        if self._local(request.url) and "ERR_ABORTED" not in (request.failure or ""):
             self.items.append(f"failed: {request.url} {request.failure}")
 
     def _response(self, response) -> None:
