@@ -7,22 +7,13 @@ answers like a user without a role), and never reads the request.
 from flask_babel import gettext as _
 
 from migratory.core.errors import PermissionDenied
-
-
-def is_signed_in(user) -> bool:
-    """True for a signed-in account (None and anonymous visitors are not)."""
-    return user is not None and bool(user.is_authenticated)
+from migratory.core.permissions import is_secretariat, is_signed_in
 
 
 def require_signed_in(user) -> None:
     """PermissionDenied unless `user` is signed in."""
     if not is_signed_in(user):
         raise PermissionDenied(_("Sign in first."))
-
-
-def is_secretariat(user) -> bool:
-    """True for a signed-in member of the secretariat."""
-    return is_signed_in(user) and bool(user.is_secretariat)
 
 
 def require_secretariat(user) -> None:
@@ -40,3 +31,13 @@ def may_see_contact_details(user) -> bool:
     """People's e-mail addresses (focal points') are for signed-in members;
     anonymous visitors see names, positions and institutions only."""
     return is_signed_in(user)
+
+
+__all__ = [
+    "is_secretariat",
+    "is_signed_in",
+    "may_manage_people",
+    "may_see_contact_details",
+    "require_secretariat",
+    "require_signed_in",
+]

@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from migratory.core.errors import NotFound
+from migratory.core.permissions import is_secretariat
 from migratory.extensions import db
 
 
@@ -27,7 +28,7 @@ def _same_key(key: str) -> str:
 
 
 def _secretariat(user, record=None) -> bool:
-    return user.is_authenticated and user.is_secretariat
+    return is_secretariat(user)
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,13 @@ nothing of the accounts package above it.
 from flask_babel import gettext as _
 
 from migratory.core.errors import PermissionDenied
-
-
-def _signed_in(user) -> bool:
-    return user is not None and bool(user.is_authenticated)
+from migratory.core.permissions import is_secretariat, is_signed_in
 
 
 def may_edit_institution(user, institution) -> bool:
     """The secretariat, or a focal point linked to this institution of their
     country, changes it directly."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     if user.is_secretariat:
         return True
@@ -43,4 +40,20 @@ def may_see_unpublished(user, institution) -> bool:
 
 def may_propose(user) -> bool:
     """Any signed-in account may propose a correction or a new entry."""
-    return _signed_in(user)
+    return is_signed_in(user)
+
+
+def may_create_institution(user, data: dict) -> bool:
+    """New entries go in directly only from the secretariat; others propose."""
+    return is_secretariat(user)
+
+
+def keeps_institution_country(user, institution, data: dict) -> None:
+    """PermissionDenied if a focal point would move an entry to another country."""
+    if not is_secretariat(user) and data.get("country_code") not in (
+        None,
+        user.country_code,
+    ):
+        raise PermissionDenied(
+            _("A focal point cannot move an entry to another country.")
+        )

@@ -1,15 +1,17 @@
 """Institutions as a kind of versioned record: what history and moderation
 need to read, validate, apply and label them (registered in create_app)."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from migratory.core.errors import PermissionDenied
 from migratory.core.i18n import current_language
 from migratory.core.records import RecordKind
 from migratory.inventory.labels import field_label, value_label
 from migratory.inventory.models import Institution
-from migratory.inventory.permissions import may_edit_institution
+from migratory.inventory.permissions import (
+    keeps_institution_country,
+    may_create_institution,
+    may_edit_institution,
+)
 from migratory.inventory.services import (
     INSTITUTION,
     add_validated_institution,
@@ -42,22 +44,6 @@ def _change(record, data, *, source, comment=None, author_id=None, replace=False
     )
 
 
-def _may_create(user, data: dict) -> bool:
-    """New entries go in directly only from the secretariat."""
-    return user.is_authenticated and user.is_secretariat
-
-
-def _stays_in_country(user, institution, data: dict) -> None:
-    """A focal point cannot move an entry to another country."""
-    if not user.is_secretariat and data.get("country_code") not in (
-        None,
-        user.country_code,
-    ):
-        raise PermissionDenied(
-            _("A focal point cannot move an entry to another country.")
-        )
-
-
 def _state_key(key: str) -> str:
     """Validated input is keyed by ``country_code``; saved states by ``country``."""
     return "country" if key == "country_code" else key
@@ -86,12 +72,12 @@ def institution_kind() -> RecordKind:
         history_page=lambda i: ("editing.history", {"slug": i.slug}),
         find=get_institution,
         may_edit=may_edit_institution,
-        may_create=_may_create,
+        may_create=may_create_institution,
         field_label=field_label,
         value_label=value_label,
         hidden=HIDDEN,
         reserved=RESERVED,
         state_key=_state_key,
-        check_direct=_stays_in_country,
+        check_direct=keeps_institution_country,
         form=_form,
     )

@@ -9,20 +9,13 @@ signed-in user and an anonymous visitor both answer.
 from flask_babel import gettext as _
 
 from migratory.core.errors import PermissionDenied
-
-
-def _signed_in(user) -> bool:
-    return user is not None and bool(user.is_authenticated)
-
-
-def _secretariat(user) -> bool:
-    return _signed_in(user) and bool(user.is_secretariat)
+from migratory.core.permissions import is_secretariat, is_signed_in
 
 
 def _focal_point_of(user, country_code: str | None) -> bool:
     """A signed-in focal point of this country."""
     return bool(
-        _signed_in(user)
+        is_signed_in(user)
         and user.is_focal_point
         and country_code is not None
         and user.country_code == country_code
@@ -35,23 +28,23 @@ def _focal_point_of(user, country_code: str | None) -> bool:
 def may_edit_data_source(user, data_source) -> bool:
     """The secretariat, or a focal point of the data source's country,
     changes it directly."""
-    return _secretariat(user) or _focal_point_of(user, data_source.country_code)
+    return is_secretariat(user) or _focal_point_of(user, data_source.country_code)
 
 
 def may_create_data_source(user, data: dict) -> bool:
     """The secretariat adds any data source at once; a focal point those of
     their own country (`data` is validated: its country is a code)."""
-    return _secretariat(user) or _focal_point_of(user, data.get("country"))
+    return is_secretariat(user) or _focal_point_of(user, data.get("country"))
 
 
 def may_propose_data_source(user) -> bool:
     """Anyone signed in may propose a data source, a change or archiving."""
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def may_archive_data_source(user, data_source=None) -> bool:
     """Archiving and publishing again: the secretariat (others propose it)."""
-    return _secretariat(user)
+    return is_secretariat(user)
 
 
 def may_see_data_source(user, data_source) -> bool:
@@ -62,7 +55,7 @@ def may_see_data_source(user, data_source) -> bool:
 
 def keeps_data_source_country(user, data_source, data: dict) -> None:
     """A focal point's direct change keeps the data source in their country."""
-    if not _secretariat(user) and data.get("country") not in (
+    if not is_secretariat(user) and data.get("country") not in (
         None,
         user.country_code,
     ):
@@ -82,7 +75,7 @@ def require_data_source_edit(user, data_source) -> None:
 
 def _linked_to(user, *institutions) -> bool:
     """A signed-in focal point linked to one of these institutions."""
-    if not (_signed_in(user) and user.is_focal_point):
+    if not (is_signed_in(user) and user.is_focal_point):
         return False
     mine = {linked.id for linked in user.institutions}
     return any(i is not None and i.id in mine for i in institutions)
@@ -91,18 +84,18 @@ def _linked_to(user, *institutions) -> bool:
 def may_edit_link(user, link) -> bool:
     """The secretariat, or a focal point linked to one end of the link,
     changes it directly."""
-    return _secretariat(user) or _linked_to(user, link.producer, link.consumer)
+    return is_secretariat(user) or _linked_to(user, link.producer, link.consumer)
 
 
 def may_create_link(user, producer, consumer) -> bool:
     """The secretariat adds any link at once; a focal point those with one
     end an institution linked to them (others propose)."""
-    return _secretariat(user) or _linked_to(user, producer, consumer)
+    return is_secretariat(user) or _linked_to(user, producer, consumer)
 
 
 def may_propose_link(user) -> bool:
     """Anyone signed in may propose a link, a change or archiving."""
-    return _signed_in(user)
+    return is_signed_in(user)
 
 
 def may_archive_link(user, link) -> bool:
