@@ -62,7 +62,7 @@ class PublicLinkSchema(Schema):
     user = fields.Nested(LinkEndSchema, attribute="consumer")
     flow = fields.String(metadata={"enum": list(FLOWS)})
     data_source = fields.Function(
-        lambda link: link.data_source.slug if link.data_source else None
+        lambda link: link.public_data_source.slug if link.public_data_source else None
     )
     description = fields.String(allow_none=True)
     year_from = fields.Integer(allow_none=True)

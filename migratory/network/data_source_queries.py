@@ -10,6 +10,7 @@ from migratory.extensions import db
 from migratory.inventory.models import Region, country_regions
 from migratory.network.data_source_search import DATA_SOURCES
 from migratory.network.models import DataSource
+from migratory.network.permissions import public_data_sources
 from migratory.network.vocab import FLOWS
 from migratory.search.kind_search import search_kind
 
@@ -40,8 +41,9 @@ class DataSourcePage:
 
 
 def _filtered(filters: dict) -> Select:
-    """Published data sources matching the country, region and type filters."""
-    query = select(DataSource).where(DataSource.status == "published")
+    """Public data sources (published, of a published institution) matching
+    the country, region and type filters."""
+    query = select(DataSource).where(public_data_sources())
     if filters.get("country"):
         query = query.where(DataSource.country_code == filters["country"])
     if filters.get("region"):
@@ -98,10 +100,7 @@ def data_sources_of_institution(institution_id: int) -> list[DataSource]:
     """The published data sources an institution produces, by type and name."""
     query = (
         select(DataSource)
-        .where(
-            DataSource.institution_id == institution_id,
-            DataSource.status == "published",
-        )
+        .where(DataSource.institution_id == institution_id, public_data_sources())
         .order_by(DataSource.source_type, DataSource.name)
     )
     return list(db.session.scalars(query))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import object_session
 from migratory.extensions import db
 from migratory.inventory.models import Institution
 from migratory.network.models import DataSource
+from migratory.network.permissions import public_data_sources
 from migratory.search.registry import (
     DocumentKind,
     Watch,
@@ -72,22 +73,24 @@ def data_source_document(data_source: DataSource) -> dict:
 
 
 def load_data_sources(ids: Iterable[int], session) -> tuple[list[dict], list[int]]:
-    """Documents of the published data sources among `ids`, and the ids to drop."""
+    """Documents of the public data sources among `ids`, and the ids to drop."""
     ids = list(ids)
     found = session.scalars(select(DataSource).where(DataSource.id.in_(ids)))
-    documents = [data_source_document(s) for s in found if s.status == "published"]
+    documents = [data_source_document(s) for s in found if s.is_public]
     shown = {document["id"] for document in documents}
     return documents, [i for i in ids if i not in shown]
 
 
 def published_data_sources(session) -> dict[int, float]:
-    """Every published data source's id and `updated` timestamp."""
+    """Every public data source's id and `updated` timestamp."""
     rows = session.execute(
-        select(DataSource.id, DataSource.updated).where(
-            DataSource.status == "published"
-        )
+        select(DataSource.id, DataSource.updated).where(public_data_sources())
     )
     return {ident: updated.timestamp() for ident, updated in rows}
+
+
+# The institution's attributes its data sources' documents depend on.
+WATCHED = ("name", "acronym", "status")
 
 
 def _own_id(data_source: DataSource) -> list[int | None]:
@@ -95,13 +98,14 @@ def _own_id(data_source: DataSource) -> list[int | None]:
 
 
 def sources_of_renamed_institution(institution: Institution) -> list[int | None]:
-    """The data sources whose documents name this institution, if its name
-    changed (a new institution has none; other changes do not matter)."""
+    """The data sources whose documents name this institution, or which it
+    hides or shows, if its name, acronym or status changed (a new institution
+    has none; other changes do not matter)."""
     state = inspect(institution)
     session = object_session(institution)
     if session is None or institution in session.new or institution.id is None:
         return []
-    if not any(state.attrs[a].history.has_changes() for a in ("name", "acronym")):
+    if not any(state.attrs[a].history.has_changes() for a in WATCHED):
         return []
     return list(
         session.scalars(

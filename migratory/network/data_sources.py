@@ -22,6 +22,7 @@ from migratory.network.permissions import (
     may_archive_data_source,
     may_create_data_source,
     may_edit_data_source,
+    public_data_sources,
 )
 from migratory.network.schemas import DataSourceSchema, published_institution
 
@@ -170,10 +171,11 @@ def change_data_source(
 
 
 def get_data_source(slug: str, *, published_only: bool = False) -> DataSource:
-    """The data source with this slug, or NotFound."""
+    """The data source with this slug, or NotFound; `published_only`: only a
+    public one (published, of a published institution)."""
     query = select(DataSource).where(DataSource.slug == slug)
     if published_only:
-        query = query.where(DataSource.status == "published")
+        query = query.where(public_data_sources())
     data_source = db.session.scalar(query)
     if data_source is None:
         raise NotFound(_("No such data source."))

@@ -47,7 +47,7 @@ def link_row(link: ProducerUserLink) -> list:
         link.producer.country_code,
         link.consumer.name,
         link.consumer.country_code,
-        link.data_source.slug if link.data_source else None,
+        link.public_data_source.slug if link.public_data_source else None,
         link.year_from,
         link.year_to,
         link.id,

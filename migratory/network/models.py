@@ -59,6 +59,11 @@ class DataSource(TimestampMixin, Base):
         """The name in the reader's language where recorded."""
         return self.name_in(current_language())
 
+    @property
+    def is_public(self) -> bool:
+        """Everyone's: published, and so is the institution producing it."""
+        return self.status == "published" and self.institution.status == "published"
+
     def __repr__(self) -> str:
         return f"<DataSource {self.slug}>"
 
@@ -99,6 +104,13 @@ class ProducerUserLink(TimestampMixin, Base):
     data_source: Mapped[DataSource | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def public_data_source(self) -> DataSource | None:
+        """The data source the link names, if everyone may see it (an
+        archived one, or one of an archived institution, is not shown)."""
+        source = self.data_source
+        return source if source is not None and source.is_public else None
 
     def __repr__(self) -> str:
         return f"<ProducerUserLink {self.producer_id}->{self.consumer_id} {self.flow}>"

@@ -7,9 +7,12 @@ signed-in user and an anonymous visitor both answer.
 """
 
 from flask_babel import gettext as _
+from sqlalchemy import and_
 
 from migratory.core.errors import PermissionDenied
 from migratory.core.permissions import is_secretariat, is_signed_in
+from migratory.inventory.models import Institution
+from migratory.network.models import DataSource
 
 
 def _focal_point_of(user, country_code: str | None) -> bool:
@@ -48,9 +51,18 @@ def may_archive_data_source(user, data_source=None) -> bool:
 
 
 def may_see_data_source(user, data_source) -> bool:
-    """A published data source is everyone's; an archived one exists only for
-    those who may change it."""
-    return data_source.status == "published" or may_edit_data_source(user, data_source)
+    """A published data source of a published institution is everyone's; any
+    other exists only for those who may change it."""
+    return data_source.is_public or may_edit_data_source(user, data_source)
+
+
+def public_data_sources():
+    """SQL condition of `DataSource.is_public`: the data source and its
+    producing institution are both published."""
+    return and_(
+        DataSource.status == "published",
+        DataSource.institution.has(Institution.status == "published"),
+    )
 
 
 def keeps_data_source_country(user, data_source, data: dict) -> None:
