@@ -48,10 +48,12 @@ def _register_record_kinds() -> None:
     from migratory.inventory.records import institution_kind
     from migratory.network.data_sources import data_source_kind
     from migratory.network.links import link_kind
+    from migratory.network.merging import register_network_merging
 
     register_record_kind(institution_kind())
     register_record_kind(data_source_kind())
     register_record_kind(link_kind())
+    register_network_merging()
 
 
 # Modules defining background tasks (`<domain>/tasks.py`), imported so that

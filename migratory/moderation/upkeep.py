@@ -23,6 +23,7 @@ from migratory.inventory.services import (
     change_institution,
     get_institution,
 )
+from migratory.moderation.merging import run_merge_steps
 from migratory.moderation.models import DismissedDuplicate, Proposal
 from migratory.moderation.proposals import audit_target, notify_proposer
 
@@ -156,6 +157,7 @@ def merge_institutions(actor, keep_slug: str, merge_slug: str) -> Institution:
         gone, {"status": "archived"}, source="merge", comment=note, author_id=actor.id
     )
     _move_focal_points(gone, keep)
+    run_merge_steps(actor, keep, gone, note)
     closed = _close_proposals(actor, gone, keep)
     record_action(
         actor,
