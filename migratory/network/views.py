@@ -1,12 +1,13 @@
 """Pages of the focal-point network: the overview of every country, its
 export, and the focal-point section of a country's page."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from migratory.accounts.network_roles import NETWORK_ROLE_HEADINGS, NETWORK_ROLES
 from migratory.accounts.permissions import may_see_contact_details
 from migratory.core.tabular import tabular_response
+from migratory.extensions import limiter
 from migratory.inventory import queries
 from migratory.inventory.caching import public_page
 from migratory.network.focal_points import GAPS, country_network
@@ -45,6 +46,7 @@ def overview():
 
 
 @bp.get("/network/export.<fmt>")
+@limiter.limit(lambda: current_app.config["EXPORT_LIMIT_RATE"])
 def export(fmt: str):
     """The overview (of the page's region, in its order) as CSV or XLSX."""
     if fmt not in EXPORT_FORMATS:
