@@ -122,6 +122,23 @@ def filter_labels(filters: dict, countries, regions) -> list[str]:
 def filtered_links(filters: dict):
     """SELECT of the published links (both ends published) matching `filters`,
     in reading order: producer's country, producer, user, flow."""
+    query, producer, consumer = _matching(filters)
+    return query.order_by(
+        producer.country_code,
+        producer.name_key,
+        consumer.name_key,
+        ProducerUserLink.flow,
+        ProducerUserLink.id,
+    ).options(
+        selectinload(ProducerUserLink.data_source),
+        selectinload(ProducerUserLink.producer).selectinload(Institution.names),
+        selectinload(ProducerUserLink.consumer).selectinload(Institution.names),
+    )
+
+
+def _matching(filters: dict):
+    """The links matching `filters`, unordered, and the aliases of their
+    producer and user institutions."""
     producer, consumer = aliased(Institution), aliased(Institution)
     query = (
         select(ProducerUserLink)
@@ -153,17 +170,28 @@ def filtered_links(filters: dict):
         query = query.where(producer.slug == filters["producer"])
     if filters.get("user"):
         query = query.where(consumer.slug == filters["user"])
-    return query.order_by(
-        producer.country_code,
-        producer.name_key,
-        consumer.name_key,
-        ProducerUserLink.flow,
-        ProducerUserLink.id,
-    ).options(
-        selectinload(ProducerUserLink.data_source),
-        selectinload(ProducerUserLink.producer).selectinload(Institution.names),
-        selectinload(ProducerUserLink.consumer).selectinload(Institution.names),
-    )
+    return query, producer, consumer
+
+
+def link_ends(filters: dict) -> dict[str, list[Institution]]:
+    """The distinct producers and users of every link matching `filters`
+    (not of one page), by name: {"producers": [...], "users": [...]}."""
+    query = _matching(filters)[0]
+    ends = {}
+    for key, column in (
+        ("producers", ProducerUserLink.producer_id),
+        ("users", ProducerUserLink.consumer_id),
+    ):
+        ids = query.with_only_columns(column).distinct()
+        ends[key] = list(
+            db.session.scalars(
+                select(Institution)
+                .where(Institution.id.in_(ids))
+                .order_by(Institution.name_key, Institution.id)
+                .options(selectinload(Institution.names))
+            )
+        )
+    return ends
 
 
 def list_links(filters: dict, *, page: int = 1, per_page: int = 25):

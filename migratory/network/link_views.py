@@ -31,6 +31,7 @@ from migratory.network.link_export import COLUMNS, EXPORT_FORMATS, link_rows
 from migratory.network.link_filters import (
     all_links,
     filter_labels,
+    link_ends,
     list_links,
     parse_link_filters,
 )
@@ -67,6 +68,7 @@ def index():
     return render_template(
         "network/links/list.html",
         described=filter_labels(filters, countries, regions),
+        ends=link_ends(filters),
         pagination=found,
         links=found.items,
         filters=filters,
