@@ -12,6 +12,7 @@ from migratory.extensions import db
 from migratory.inventory.models import Institution
 from migratory.network.models import DataSource
 from migratory.network.permissions import public_data_sources
+from migratory.network.vocab import FLOW_WORDS
 from migratory.search.registry import (
     DocumentKind,
     Watch,
@@ -19,20 +20,9 @@ from migratory.search.registry import (
     register_document_kind,
 )
 
-# Words naming each type and coverage in English and Russian (not the lazy
-# labels: what matches must not depend on the reader's language).
-TYPE_WORDS = {
-    "census": "population census перепись населения",
-    "population-register": "population register регистр населения",
-    "border-crossings": "border crossing records граница пересечение границы",
-    "permits": "residence work permits вид на жительство разрешение на работу",
-    "asylum": "asylum records убежище беженцы",
-    "labour-force-survey": "labour labor force survey обследование рабочей силы",
-    "household-survey": "household survey обследование домашних хозяйств",
-    "remittances": "remittances balance of payments денежные переводы",
-    "consular-registers": "consular registers консульский учёт",
-    "other": "",
-}
+# Words naming each coverage in English and Russian (not the lazy labels:
+# what matches must not depend on the reader's language); types are flows
+# (vocab.FLOW_WORDS).
 COVERAGE_WORDS = {
     "stocks": "migrant stocks численность мигрантов",
     "flows": "migration flows миграционные потоки",
@@ -52,7 +42,7 @@ def data_source_document(data_source: DataSource) -> dict:
     """The search document of one published data source."""
     institution, country = data_source.institution, data_source.country
     body = [
-        TYPE_WORDS.get(data_source.source_type, ""),
+        FLOW_WORDS.get(data_source.source_type, ""),
         *(COVERAGE_WORDS.get(c, "") for c in data_source.coverage or ()),
         data_source.migrant_definition or "",
         institution.name,

@@ -19,8 +19,9 @@ from sqlalchemy.orm import aliased, selectinload
 from migratory.extensions import db
 from migratory.inventory.models import Institution, Region, country_regions
 from migratory.inventory.queries import country_options
-from migratory.network.link_schemas import find_institution, one_of
+from migratory.network.link_schemas import find_institution
 from migratory.network.models import ProducerUserLink
+from migratory.network.schemas import one_of
 from migratory.network.vocab import FLOWS
 
 FILTERS = ("flow", "country", "region", "producer", "user")

@@ -22,6 +22,7 @@ from migratory.extensions import db
 from migratory.inventory.models import Institution
 from migratory.inventory.schemas import ROR_ID, _clean
 from migratory.network.models import DataSource, ProducerUserLink
+from migratory.network.schemas import one_of
 from migratory.network.vocab import FLOWS, RECORD_STATUSES
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -94,23 +95,6 @@ def find_data_source(key: str | None):
     if key.isdigit():
         return db.session.get(DataSource, int(key))
     return db.session.scalar(select(DataSource).where(DataSource.slug == key))
-
-
-def one_of(vocabulary: dict, what: str):
-    """A validator naming the refused value and the known ones."""
-
-    def check(value) -> None:
-        if value not in vocabulary:
-            raise ValidationError(
-                _(
-                    "Unknown %(what)s “%(value)s”; one of: %(known)s.",
-                    what=what,
-                    value=value,
-                    known=", ".join(vocabulary),
-                )
-            )
-
-    return check
 
 
 class LinkSchema(Schema):

@@ -10,22 +10,8 @@ from sqlalchemy.orm import aliased, object_session, selectinload
 
 from migratory.inventory.models import Institution, InstitutionName
 from migratory.network.models import ProducerUserLink
+from migratory.network.vocab import FLOW_WORDS
 from migratory.search.registry import DocumentKind, Watch, make_document
-
-# Words naming each flow in English and Russian (not the lazy labels: what
-# matches must not depend on the reader's language).
-FLOW_WORDS = {
-    "census": "population census перепись населения",
-    "population-register": "population register регистр населения",
-    "border-crossings": "border crossing records пересечение границы погранично",
-    "permits": "residence work permits вид на жительство разрешение на работу",
-    "asylum": "asylum refugees убежище беженцы",
-    "labour-force-survey": "labour labor force survey обследование рабочей силы",
-    "household-survey": "household survey обследование домохозяйств",
-    "remittances": "remittances balance of payments денежные переводы платежный баланс",
-    "consular-registers": "consular registers консульский учет",
-    "other": "other data другие данные",
-}
 
 
 def _institution_words(institution: Institution) -> str:

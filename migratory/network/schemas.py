@@ -36,13 +36,14 @@ EARLIEST_YEAR = 1900  # no migration data source of the region is older
 
 
 def one_of(vocabulary: dict, what: str):
-    """A validator naming the refused value and what it should be."""
+    """A validator naming the refused value and the known ones (links and
+    data sources alike)."""
 
     def check(value) -> None:
         if value not in vocabulary:
             raise ValidationError(
                 _(
-                    "Unknown %(what)s '%(value)s'; one of: %(known)s.",
+                    "Unknown %(what)s “%(value)s”; one of: %(known)s.",
                     what=str(what),
                     value=value,
                     known=", ".join(vocabulary),

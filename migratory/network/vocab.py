@@ -17,6 +17,23 @@ FLOWS = {
     "other": _l("Other"),
 }
 
+# Words naming each flow in English and Russian, for search documents of
+# links and data sources (not the lazy labels: what matches must not depend
+# on the reader's language). Every flow has words in both languages.
+FLOW_WORDS = {
+    "census": "population census перепись населения",
+    "population-register": "population register регистр населения",
+    "border-crossings": "border crossing records граница пересечение границы "
+    "погранично",
+    "permits": "residence work permits вид на жительство разрешение на работу",
+    "asylum": "asylum records refugees убежище беженцы",
+    "labour-force-survey": "labour labor force survey обследование рабочей силы",
+    "household-survey": "household survey обследование домашних хозяйств домохозяйств",
+    "remittances": "remittances balance of payments денежные переводы платежный баланс",
+    "consular-registers": "consular registers консульский учёт учет",
+    "other": "other data другие данные",
+}
+
 # What a data source covers.
 COVERAGE = {
     "stocks": _l("Migrant stocks"),

@@ -42,7 +42,7 @@ def test_bad_type_url_and_institution_are_named_and_nothing_is_written(app, slug
             institution="no-such-office",
         ),
     )
-    assert "Unknown type 'censsus'" in errors["type"][0]
+    assert "Unknown type “censsus”" in errors["type"][0]
     assert "census" in errors["type"][0]  # the known values are listed
     assert errors["access_url"][0].startswith("Not a valid URL")
     assert errors["institution"] == ["Unknown institution 'no-such-office'."]
