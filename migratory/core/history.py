@@ -76,16 +76,6 @@ def revision_row(kind: str, record_id: int, data: dict, **values) -> dict:
     }
 
 
-def next_number(kind: str, record_id: int) -> int:
-    """The number the record's next revision takes."""
-    last = db.session.scalar(
-        select(db.func.max(Revision.number)).where(
-            Revision.record_kind == kind, Revision.record_id == record_id
-        )
-    )
-    return (last or 0) + 1
-
-
 @dataclass
 class FieldChange:
     """One field's value before and after, as a reader sees them."""

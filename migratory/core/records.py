@@ -74,18 +74,21 @@ class RecordKind:
     # The form the secretariat edits a proposal with before approving it
     # (web layer; registered, so moderation never imports a domain's forms).
     form: Callable[[], Any] | None = None
-    history_page: Callable[[Any], tuple[str, dict]] | None = None
+    # (user, record) -> may this user see it at all? Records the user may not
+    # see do not exist for them (404). Default: published, or the user may
+    # change it directly.
+    may_see: Callable[[Any, Any], bool] | None = None
+
+    def __post_init__(self) -> None:
+        if self.may_see is None:
+            object.__setattr__(self, "may_see", self._published_or_editable)
+
+    def _published_or_editable(self, user, record) -> bool:
+        return self.is_published(record) or self.may_edit(user, record)
 
     def url(self, record) -> str:
         """The path of the record's public page."""
         endpoint, values = self.page(record)
-        return url_for(endpoint, **values)
-
-    def history_url(self, record) -> str | None:
-        """The path of the record's history page, if it has one."""
-        if self.history_page is None:
-            return None
-        endpoint, values = self.history_page(record)
         return url_for(endpoint, **values)
 
     def get(self, ident: int | None):
@@ -102,6 +105,10 @@ class RecordKind:
     def is_archived(self, record) -> bool:
         """True if the record is in its archived state."""
         return all(getattr(record, k) == v for k, v in self.archived.items())
+
+    def is_published(self, record) -> bool:
+        """True if the record is in its published state."""
+        return all(getattr(record, k) == v for k, v in self.published.items())
 
 
 _KINDS: dict[str, RecordKind] = {}

@@ -5,12 +5,14 @@ from flask_babel import lazy_gettext as _l
 
 from migratory.core.i18n import current_language
 from migratory.core.records import RecordKind
+from migratory.extensions import db
 from migratory.inventory.labels import field_label, value_label
 from migratory.inventory.models import Institution
 from migratory.inventory.permissions import (
     keeps_institution_country,
     may_create_institution,
     may_edit_institution,
+    may_see_unpublished,
 )
 from migratory.inventory.services import (
     INSTITUTION,
@@ -34,7 +36,9 @@ def _create(data: dict, *, source: str, comment=None, author_id=None):
 
 
 def _change(record, data, *, source, comment=None, author_id=None, replace=False):
-    return change_institution(
+    """Change an institution and flush (a lost race raises here, and the use
+    case turns it into a Conflict), as every kind's writer does."""
+    changed = change_institution(
         record,
         data,
         source=source,
@@ -42,6 +46,8 @@ def _change(record, data, *, source, comment=None, author_id=None, replace=False
         author_id=author_id,
         replace_names=replace,
     )
+    db.session.flush()
+    return changed
 
 
 def _state_key(key: str) -> str:
@@ -69,9 +75,9 @@ def institution_kind() -> RecordKind:
             language or current_language()
         ),
         page=lambda i: ("inventory.detail", {"slug": i.slug}),
-        history_page=lambda i: ("editing.history", {"slug": i.slug}),
         find=get_institution,
         may_edit=may_edit_institution,
+        may_see=may_see_unpublished,
         may_create=may_create_institution,
         field_label=field_label,
         value_label=value_label,

@@ -5,19 +5,18 @@ import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from migratory.accounts.permissions import require_secretariat, require_signed_in
-from migratory.accounts.user_mail import mail_language, mail_user
 from migratory.core.audit import record_action
 from migratory.core.errors import Conflict, NotFound, ValidationFailed
 from migratory.core.models import utcnow
 from migratory.core.records import RecordKind, record_kind
 from migratory.extensions import db
 from migratory.moderation.models import Proposal
+from migratory.moderation.notices import notify_proposer
 from migratory.moderation.review import review_proposal
+from migratory.moderation.use_cases import changed_meanwhile, committing
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +28,18 @@ def editable(kind: RecordKind, payload: dict, user) -> dict:
     return {k: v for k, v in payload.items() if k not in kind.reserved}
 
 
-def record_to_edit(user, kind: RecordKind, record):
-    """`record` if `user` may open it for editing: unpublished records only for
-    those who may change them directly; to anyone else they do not exist."""
-    require_signed_in(user)
-    if kind.is_archived(record) or getattr(record, "status", "published") != (
-        "published"
-    ):
-        if not kind.may_edit(user, record):
-            raise NotFound(_("No such record."))
+def visible_record(user, kind: RecordKind, record):
+    """`record` if `user` may see it; to anyone else it does not exist."""
+    if not kind.may_see(user, record):
+        raise NotFound(_("No such record."))
     return record
+
+
+def record_to_edit(user, kind: RecordKind, record):
+    """`record` if `user` may open it for editing: signed in, and it is
+    visible to them (unpublished records only to those who may change them)."""
+    require_signed_in(user)
+    return visible_record(user, kind, record)
 
 
 def save_change(
@@ -54,40 +55,22 @@ def save_change(
     applied at once where the user may change it directly, otherwise proposed.
     Returns ("saved", record) or ("proposed", proposal); commits once."""
     kind = record_kind(kind_name)
-    record = record_to_edit(user, kind, kind.resolve(key))
-    payload = editable(kind, payload, user)
-    data = kind.validate(payload)
-    if not kind.may_edit(user, record):
-        proposal = add_proposal(user, kind, "change", record, payload, comment)
-        db.session.commit()
-        return "proposed", proposal
-    kind.check_direct(user, record, data)
-    if expected_version is not None and expected_version != record.version:
-        raise Conflict(_("This entry was changed by someone else since you opened it."))
-    if kind.change(
-        record, data, source="web", comment=comment, author_id=user.id, replace=True
-    ):
-        _commit_or_conflict()
-        logger.info("%s %s edited by user %s", kind.name, record.id, user.id)
-    return "saved", record
-
-
-def _commit_or_conflict() -> None:
-    """Commit; a save that lost a race is a Conflict: for the version counter
-    (changed meanwhile), or for a unique key (the same record saved at the
-    same moment by someone else), which validation could not see coming."""
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise Conflict(
-            _("This entry was changed by someone else since you opened it.")
-        ) from error
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(
-            _("Someone else saved the same record at the same moment: reload it.")
-        ) from error
+    with committing():
+        record = record_to_edit(user, kind, kind.resolve(key))
+        payload = editable(kind, payload, user)
+        data = kind.validate(payload)
+        if not kind.may_edit(user, record):
+            return "proposed", add_proposal(
+                user, kind, "change", record, payload, comment
+            )
+        kind.check_direct(user, record, data)
+        if expected_version is not None and expected_version != record.version:
+            raise changed_meanwhile()
+        if kind.change(
+            record, data, source="web", comment=comment, author_id=user.id, replace=True
+        ):
+            logger.info("%s %s edited by user %s", kind.name, record.id, user.id)
+        return "saved", record
 
 
 def create_or_propose(user, kind_name: str, payload: dict, comment=None):
@@ -96,20 +79,12 @@ def create_or_propose(user, kind_name: str, payload: dict, comment=None):
     require_signed_in(user)
     kind = record_kind(kind_name)
     payload = editable(kind, payload, user)
-    data = kind.validate(payload)
-    if kind.may_create(user, data):
-        try:
+    with committing():
+        data = kind.validate(payload)
+        if kind.may_create(user, data):
             record = kind.create(data, source="web", comment=comment, author_id=user.id)
-        except IntegrityError as error:  # a flush inside create lost a race
-            db.session.rollback()
-            raise Conflict(
-                _("Someone else saved the same record at the same moment: reload it.")
-            ) from error
-        _commit_or_conflict()
-        return "saved", record
-    proposal = add_proposal(user, kind, "new", None, payload, comment)
-    db.session.commit()
-    return "proposed", proposal
+            return "saved", record
+        return "proposed", add_proposal(user, kind, "new", None, payload, comment)
 
 
 def add_proposal(
@@ -138,12 +113,15 @@ def add_proposal(
 
 def propose(user, kind_name: str, action: str, key, payload: dict, comment=None):
     """Queue a proposal on the record found by `key` (None for a new one) as a
-    use case of its own (commits)."""
+    use case of its own (commits). Records the user may not see cannot be
+    proposed for change or archiving: to them they do not exist."""
+    require_signed_in(user)
     kind = record_kind(kind_name)
-    record = kind.resolve(key) if key is not None else None
-    proposal = add_proposal(user, kind, action, record, payload, comment)
-    db.session.commit()
-    return proposal
+    with committing():
+        record = None
+        if key is not None:
+            record = visible_record(user, kind, kind.resolve(key))
+        return add_proposal(user, kind, action, record, payload, comment)
 
 
 def proposals_behind(revisions) -> dict[int, Proposal]:
@@ -200,39 +178,45 @@ def approve_proposal(actor, ident: int, payload: dict | None = None, comment=Non
     entry are committed together, or nothing is.
     """
     require_secretariat(actor)
-    proposal = _pending(ident)
+    with committing():
+        proposal = _pending(ident)
+        record = _apply(actor, proposal, payload, comment or proposal.comment)
+        _decide(actor, proposal, "approved", record, None)
+    notify_proposer(proposal, record)
+    return record
+
+
+def _apply(actor, proposal: Proposal, payload: dict | None, note):
+    """Write what an approved proposal asks for (flush only); the record."""
     kind = record_kind(proposal.record_kind)
-    note = comment or proposal.comment
     source = f"proposal:{proposal.id}"
     if proposal.action == "new":
         data = kind.validate(payload or proposal.data)
-        record = kind.create(data, source=source, comment=note, author_id=actor.id)
+        return kind.create(data, source=source, comment=note, author_id=actor.id)
+    record = proposal.target
+    if proposal.action == "archive":
+        data = dict(kind.archived)
+    elif payload is not None:
+        data = kind.validate(payload)
     else:
-        record = proposal.target
-        if proposal.action == "archive":
-            data = dict(kind.archived)
-        elif payload is not None:
-            data = kind.validate(payload)
-        else:
-            review = review_proposal(proposal)
-            if review.conflicts:
-                raise Conflict(
-                    _(
-                        "The entry changed after this proposal in the same fields "
-                        "(%(fields)s): edit the proposal, then approve it.",
-                        fields=", ".join(str(c) for c in review.conflict_labels),
-                    )
+        review = review_proposal(proposal)
+        if review.conflicts:
+            raise Conflict(
+                _(
+                    "The entry changed after this proposal in the same fields "
+                    "(%(fields)s): edit the proposal, then approve it.",
+                    fields=", ".join(str(c) for c in review.conflict_labels),
                 )
-            data = review.data
-        kind.change(
-            record,
-            data,
-            source=source,
-            comment=note,
-            author_id=actor.id,
-            replace=proposal.action == "change",
-        )
-    _decide(actor, proposal, "approved", record, None)
+            )
+        data = review.data
+    kind.change(
+        record,
+        data,
+        source=source,
+        comment=note,
+        author_id=actor.id,
+        replace=proposal.action == "change",
+    )
     return record
 
 
@@ -242,8 +226,11 @@ def reject_proposal(actor, ident: int, reason: str) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Give a reason."), errors={"reason": [_("Required.")]})
-    proposal = _pending(ident)
-    _decide(actor, proposal, "rejected", proposal.target, reason)
+    with committing():
+        proposal = _pending(ident)
+        record = proposal.target
+        _decide(actor, proposal, "rejected", record, reason)
+    notify_proposer(proposal, record)
     return proposal
 
 
@@ -262,6 +249,8 @@ def audit_target(kind_name: str, record) -> str:
 
 
 def _decide(actor, proposal: Proposal, status: str, record, reason) -> None:
+    """Record the decision and its audit entry (flush; the use case commits
+    it with all it applied)."""
     proposal.status, proposal.reason = status, reason
     proposal.reviewer_id, proposal.decided = actor.id, utcnow()
     if record is not None and proposal.record_id is None:
@@ -273,30 +262,4 @@ def _decide(actor, proposal: Proposal, status: str, record, reason) -> None:
         proposal=proposal.id,
         reason=reason,
     )
-    db.session.commit()  # the only commit: of the decision and all it applied
-    notify_proposer(proposal, record)
-
-
-def notify_proposer(proposal: Proposal, record) -> None:
-    """Tell the proposer what was decided, by a queued mail in their language
-    (not the reviewer's)."""
-    proposer = proposal.proposer
-    if proposer is None:
-        return
-    kind = record_kind(proposal.record_kind)
-    language = mail_language(proposer)
-    if record is not None:
-        name = kind.title(record, language)
-        endpoint, values = kind.page(record)
-    else:
-        name = kind.title_of_data(proposal.data)
-        endpoint, values = None, {}
-    mail_user(
-        proposer,
-        "proposal_decision",
-        status=proposal.status,
-        name=name,
-        endpoint=endpoint,
-        values=values,
-        reason=proposal.reason or "",
-    )
+    db.session.flush()

@@ -25,17 +25,19 @@ from migratory.inventory.services import (
 )
 from migratory.moderation.merging import run_merge_steps
 from migratory.moderation.models import DismissedDuplicate, Proposal
-from migratory.moderation.proposals import audit_target, notify_proposer
+from migratory.moderation.notices import notify_proposer
+from migratory.moderation.proposals import audit_target
+from migratory.moderation.use_cases import committing
 
 logger = logging.getLogger(__name__)
 
 
 def confirm_current(user, slug: str) -> Institution:
     """ "This entry is still correct": set last_verified (a revision records it)."""
-    institution = get_institution(slug)
-    require_institution_edit(user, institution)
-    _verified(institution, user.id)
-    db.session.commit()
+    with committing():
+        institution = get_institution(slug)
+        require_institution_edit(user, institution)
+        _verified(institution, user.id)
     return institution
 
 
@@ -75,32 +77,35 @@ def check_confirm_token(token: str, slug: str) -> tuple:
 
 def confirm_by_token(token: str, slug: str) -> Institution:
     """Confirm an entry from a reminder's link (no sign-in needed)."""
-    user, institution = check_confirm_token(token, slug)
-    _verified(institution, user.id)
-    db.session.commit()
+    with committing():
+        user, institution = check_confirm_token(token, slug)
+        _verified(institution, user.id)
     return institution
 
 
 def set_archived(actor, kind_name: str, key, archived: bool, comment=None):
     """Archive a record, or publish it again; reversible, never deleted."""
     kind = record_kind(kind_name)
-    record = kind.resolve(key)
-    if not kind.may_archive(actor, record):
-        raise PermissionDenied(_("You may not archive this."))
-    wanted = kind.archived if archived else kind.published
-    if all(getattr(record, k) == v for k, v in wanted.items()):
-        return record
-    kind.change(
-        record,
-        dict(wanted),
-        source="web",
-        comment=comment or ("Archived" if archived else "Restored from the archive"),
-        author_id=actor.id,
-    )
-    record_action(
-        actor, "archive" if archived else "unarchive", audit_target(kind.name, record)
-    )
-    db.session.commit()
+    with committing():
+        record = kind.resolve(key)
+        if not kind.may_archive(actor, record):
+            raise PermissionDenied(_("You may not archive this."))
+        wanted = kind.archived if archived else kind.published
+        if all(getattr(record, k) == v for k, v in wanted.items()):
+            return record
+        kind.change(
+            record,
+            dict(wanted),
+            source="web",
+            comment=comment
+            or ("Archived" if archived else "Restored from the archive"),
+            author_id=actor.id,
+        )
+        record_action(
+            actor,
+            "archive" if archived else "unarchive",
+            audit_target(kind.name, record),
+        )
     return record
 
 
@@ -108,22 +113,23 @@ def restore_revision(actor, kind_name: str, key, number: int):
     """Make an earlier revision's state current again, as a new revision."""
     require_secretariat(actor)
     kind = record_kind(kind_name)
-    record = kind.resolve(key)
-    revision = get_revision(kind.name, record.id, number)
-    data = kind.validate(revision.data)
-    changed = kind.change(
-        record,
-        data,
-        source="restore",
-        comment=f"Restored revision {number}",
-        author_id=actor.id,
-        replace=True,
-    )
-    if changed:
-        record_action(
-            actor, "restore", audit_target(kind.name, record), revision=number
+    with committing():
+        record = kind.resolve(key)
+        revision = get_revision(kind.name, record.id, number)
+        data = kind.validate(revision.data)
+        changed = kind.change(
+            record,
+            data,
+            source="restore",
+            comment=f"Restored revision {number}",
+            author_id=actor.id,
+            replace=True,
         )
-        db.session.commit()
+        if changed:
+            record_action(
+                actor, "restore", audit_target(kind.name, record), revision=number
+            )
+    if changed:
         logger.info("%s %s restored to revision %s", kind.name, record.id, number)
     return record
 
@@ -152,21 +158,25 @@ def merge_institutions(actor, keep_slug: str, merge_slug: str) -> Institution:
     if set(gone.topics) - set(keep.topics):
         data["topics"] = sorted(set(keep.topics) | set(gone.topics))
     note = f"Merged {merge_slug} into {keep_slug}"
-    change_institution(keep, data, source="merge", comment=note, author_id=actor.id)
-    change_institution(
-        gone, {"status": "archived"}, source="merge", comment=note, author_id=actor.id
-    )
-    _move_focal_points(gone, keep)
-    run_merge_steps(actor, keep, gone, note)
-    closed = _close_proposals(actor, gone, keep)
-    record_action(
-        actor,
-        "merge",
-        f"institution:{keep_slug}",
-        merged=merge_slug,
-        closed_proposals=[p.id for p in closed],
-    )
-    db.session.commit()
+    with committing():
+        change_institution(keep, data, source="merge", comment=note, author_id=actor.id)
+        change_institution(
+            gone,
+            {"status": "archived"},
+            source="merge",
+            comment=note,
+            author_id=actor.id,
+        )
+        _move_focal_points(gone, keep)
+        run_merge_steps(actor, keep, gone, note)
+        closed = _close_proposals(actor, gone, keep)
+        record_action(
+            actor,
+            "merge",
+            f"institution:{keep_slug}",
+            merged=merge_slug,
+            closed_proposals=[p.id for p in closed],
+        )
     for proposal in closed:
         notify_proposer(proposal, gone)
     logger.info("%s by user %s", note, actor.id)

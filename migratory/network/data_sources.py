@@ -22,6 +22,7 @@ from migratory.network.permissions import (
     may_archive_data_source,
     may_create_data_source,
     may_edit_data_source,
+    may_see_data_source,
     public_data_sources,
 )
 from migratory.network.schemas import DataSourceSchema, published_institution
@@ -204,11 +205,11 @@ def data_source_kind() -> RecordKind:
         change=change_data_source,
         title=lambda s, language=None: s.name_in(language or current_language()),
         page=lambda s: ("data_sources.detail", {"slug": s.slug}),
-        history_page=lambda s: ("data_sources.history", {"slug": s.slug}),
         find=get_data_source,
         may_edit=may_edit_data_source,
         may_create=may_create_data_source,
         may_archive=may_archive_data_source,
+        may_see=may_see_data_source,
         field_label=field_label,
         value_label=value_label,
         reserved=RESERVED,

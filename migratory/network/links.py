@@ -116,6 +116,7 @@ def create_link(data: dict, *, source: str, comment=None, author_id=None):
         comment=comment,
         author_id=author_id,
     )
+    db.session.flush()
     logger.info("Link %s added (%s)", link.id, source)
     return link
 
@@ -147,8 +148,9 @@ def change_link(
             comment=comment,
             author_id=author_id,
         )
-    # No flush: the use case's commit writes it, and turns a lost race for
-    # the version counter into a Conflict.
+    # A lost race for the version counter raises here; the use case turns
+    # it into a Conflict.
+    db.session.flush()
     return True
 
 
@@ -241,11 +243,11 @@ def link_kind() -> RecordKind:
         change=change_link,
         title=link_title,
         page=lambda link: ("links.detail", {"ident": link.id}),
-        history_page=lambda link: ("links.history", {"ident": link.id}),
         find=get_link,
         may_edit=permissions.may_edit_link,
         may_create=_may_create,
         may_archive=permissions.may_archive_link,
+        may_see=permissions.may_see_link,
         field_label=lambda field: FIELD_LABELS.get(field, field),
         value_label=value_label,
         title_of_data=title_of_data,
