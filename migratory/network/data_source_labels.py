@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution
+from migratory.network.request_memo import per_request
 from migratory.network.vocab import (
     ACCESS,
     COVERAGE,
@@ -46,8 +47,19 @@ def field_label(field: str):
     return FIELD_LABELS.get(field, field)
 
 
+def _country_name(code: str) -> str:
+    country = db.session.get(Country, code)
+    return country.name if country else str(code)
+
+
+def _institution_name(slug: str) -> str:
+    institution = db.session.scalar(select(Institution).where(Institution.slug == slug))
+    return institution.display_name if institution else str(slug)
+
+
 def value_label(field: str, value) -> str:
-    """A saved value as a reader sees it: names for codes and slugs."""
+    """A saved value as a reader sees it: names for codes and slugs (each
+    looked up once a request)."""
     if value in (None, "", []):
         return ""
     if field in VOCABULARIES:
@@ -55,13 +67,9 @@ def value_label(field: str, value) -> str:
         items = value if isinstance(value, list) else [value]
         return ", ".join(str(names.get(item, item)) for item in items)
     if field == "country":
-        country = db.session.get(Country, value)
-        return country.name if country else str(value)
+        return per_request("country", value, lambda: _country_name(value))
     if field == "institution":
-        institution = db.session.scalar(
-            select(Institution).where(Institution.slug == value)
-        )
-        return institution.display_name if institution else str(value)
+        return per_request("institution", value, lambda: _institution_name(value))
     if field == "names":
         return ", ".join(f"{n['lang']}: {n['name']}" for n in value)
     return str(value)

@@ -5,14 +5,15 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from migratory.extensions import db
-from migratory.inventory.models import Region, country_regions
+from migratory.inventory.models import Institution, Region, country_regions
 from migratory.network.data_source_search import DATA_SOURCES
 from migratory.network.models import DataSource
 from migratory.network.permissions import public_data_sources
 from migratory.network.vocab import FLOWS
-from migratory.search.kind_search import search_kind
+from migratory.search.kind_search import matching_kind_ids
 
 # Words are matched by the search index; this many best matches at most.
 WORD_MATCHES = 5000
@@ -58,11 +59,18 @@ def _filtered(filters: dict) -> Select:
     return query
 
 
+def _with_institutions(query: Select) -> Select:
+    """Load the producing institutions and their names with the rows (the
+    names show in every language but English: one query, not one a row)."""
+    return query.options(
+        selectinload(DataSource.institution).selectinload(Institution.names)
+    )
+
+
 def _matching_ids(words: str) -> tuple[list[int], bool]:
     """Ids of the data sources the words find, best first, and whether the
     match is partial."""
-    found = search_kind(DATA_SOURCES.name, words, per_page=WORD_MATCHES)
-    return [hit.id for hit in found.hits], found.partial
+    return matching_kind_ids(DATA_SOURCES.name, words, WORD_MATCHES)
 
 
 def find_data_sources(filters: dict, *, page: int = 1, per_page: int = 25):
@@ -73,7 +81,8 @@ def find_data_sources(filters: dict, *, page: int = 1, per_page: int = 25):
     if not words:
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = db.session.scalars(
-            query.order_by(DataSource.name, DataSource.id)
+            _with_institutions(query)
+            .order_by(DataSource.name, DataSource.id)
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
@@ -84,7 +93,10 @@ def find_data_sources(filters: dict, *, page: int = 1, per_page: int = 25):
     ids = [i for i in ranked if i in matching]
     shown = ids[(page - 1) * per_page : page * per_page]
     loaded = {
-        s.id: s for s in db.session.scalars(query.where(DataSource.id.in_(shown)))
+        s.id: s
+        for s in db.session.scalars(
+            _with_institutions(query).where(DataSource.id.in_(shown))
+        )
     }
     rows = [loaded[i] for i in shown if i in loaded]
     return DataSourcePage(rows, len(ids), page, per_page, partial, words, filters)
@@ -99,7 +111,7 @@ def all_found(filters: dict, limit: int = 100_000) -> list[DataSource]:
 def data_sources_of_institution(institution_id: int) -> list[DataSource]:
     """The published data sources an institution produces, by type and name."""
     query = (
-        select(DataSource)
+        _with_institutions(select(DataSource))
         .where(DataSource.institution_id == institution_id, public_data_sources())
         .order_by(DataSource.source_type, DataSource.name)
     )
@@ -110,7 +122,8 @@ def data_sources_by_type(country_code: str) -> dict[str, list[DataSource]]:
     """A country's published data sources grouped by type, in the
     vocabulary's order."""
     grouped: dict[str, list[DataSource]] = {}
-    query = _filtered({"country": country_code}).order_by(DataSource.name)
+    query = _with_institutions(_filtered({"country": country_code}))
+    query = query.order_by(DataSource.name)
     for data_source in db.session.scalars(query):
         grouped.setdefault(data_source.source_type, []).append(data_source)
     return {t: grouped[t] for t in FLOWS if t in grouped}

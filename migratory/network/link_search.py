@@ -5,7 +5,7 @@ are published; renaming an institution changes its links' documents."""
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import aliased, object_session, selectinload
 
 from migratory.inventory.models import Institution, InstitutionName
@@ -121,7 +121,18 @@ def _links_of(obj, institution_id: int | None) -> list[int]:
     )
 
 
+# The institution's attributes its links' documents and visibility depend on.
+WATCHED = ("name", "acronym", "status", "country_code")
+
+
 def _links_of_institution(institution: Institution) -> list[int]:
+    """The links of an institution whose name, acronym, status or country
+    changed (other changes, such as a confirmation, leave their documents)."""
+    state = inspect(institution)
+    if state.pending or institution.id is None:
+        return []  # a new institution has no links yet
+    if not any(state.attrs[a].history.has_changes() for a in WATCHED):
+        return []
     return _links_of(institution, institution.id)
 
 

@@ -27,6 +27,7 @@ from migratory.network.link_schemas import (
     format_years,
 )
 from migratory.network.models import ProducerUserLink
+from migratory.network.request_memo import per_request
 from migratory.network.vocab import FLOWS, RECORD_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -186,16 +187,25 @@ def title_of_data(data: dict) -> str:
     return f"{name(data.get('producer'))} → {name(data.get('user'))}"
 
 
+def _institution_name(key: str) -> str:
+    found = find_institution(key, published=False)
+    return found.display_name if found else str(key)
+
+
+def _data_source_name(slug: str) -> str:
+    found = find_data_source(slug)
+    return found.display_name if found else str(slug)
+
+
 def value_label(field: str, value) -> str:
-    """A saved value as a reader sees it: names, never slugs or codes."""
+    """A saved value as a reader sees it: names, never slugs or codes (each
+    looked up once a request: history pages repeat them)."""
     if value in (None, ""):
         return ""
     if field in ("producer", "user"):
-        found = find_institution(value, published=False)
-        return found.display_name if found else str(value)
+        return per_request("institution", value, lambda: _institution_name(value))
     if field == "data_source":
-        found = find_data_source(value)
-        return found.display_name if found else str(value)
+        return per_request("data_source", value, lambda: _data_source_name(value))
     if field == "flow":
         return str(FLOWS.get(value, value))
     if field == "status":

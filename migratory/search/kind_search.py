@@ -2,7 +2,7 @@
 ("Data sources", "Producer–user links", ...) beside the institutions."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
@@ -54,6 +54,32 @@ def search_kind(
     return _search(
         get_document_kind(kind), parsed, backend, page, per_page, country, facets
     )
+
+
+class KindIds(NamedTuple):
+    """Ids of one kind's documents matching the words, best first, and
+    whether the match is partial (none had every word)."""
+
+    ids: list[int]
+    partial: bool
+
+
+def matching_kind_ids(kind: str, text: str, limit: int) -> KindIds:
+    """The ids of the best `limit` documents of `kind` matching `text`: the
+    backend's ranking only (no documents loaded, no snippets, no addresses);
+    the caller's query applies the kind's visibility."""
+    backend = get_backend()
+    parsed = parse_search(text, backend)
+    if not parsed.clauses:
+        return KindIds([], False)
+    query = SearchQuery(
+        kind=get_document_kind(kind).name,
+        clauses=parsed.clauses,
+        page=1,
+        per_page=limit,
+    )
+    result, partial = run_with_fallback(backend, query)
+    return KindIds(list(result.ids), partial)
 
 
 def _search(
