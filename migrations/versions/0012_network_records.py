@@ -116,5 +116,8 @@ def downgrade():
     kinds = ", ".join(f"'{k}'" for k in KINDS)
     op.execute(f"DELETE FROM revisions WHERE record_kind IN ({kinds})")
     op.execute(f"DELETE FROM proposals WHERE record_kind IN ({kinds})")
+    # Their search documents too: the kinds' tables are gone (0010 keys the
+    # documents by kind).
+    op.execute(f"DELETE FROM search_documents WHERE kind IN ({kinds})")
     op.drop_table("producer_user_links")
     op.drop_table("data_sources")
