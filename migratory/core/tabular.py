@@ -27,7 +27,9 @@ BOM = b"\xef\xbb\xbf"
 CSV_CHUNK_ROWS = 500  # rows per streamed piece
 LIST_SEPARATOR = ";"
 
-_FORMULA = re.compile(r"^(?:[=@]|[+-].*[A-Za-z|!])", re.DOTALL)
+# A cell a spreadsheet may run: starting with = or @, a sign before letters
+# or a pipe, or a tab or carriage return (OWASP CSV injection).
+_FORMULA = re.compile(r"^(?:[=@\t\r]|[+-].*[A-Za-z|!])", re.DOTALL)
 # Characters XML 1.0, hence XLSX, cannot hold (openpyxl refuses them).
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NOT_IN_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")
@@ -55,7 +57,7 @@ def defuse_formula(value):
 
 def undo_defuse(value: str) -> str:
     """The text before `defuse_formula` (for importers reading our files back)."""
-    if value.startswith("'") and value[1:2] in ("=", "@", "+", "-"):
+    if value.startswith("'") and value[1:2] in ("=", "@", "+", "-", "\t", "\r"):
         return value[1:]
     return value
 

@@ -198,3 +198,15 @@ def test_a_non_ascii_file_name_is_sent_both_ways(web):
     assert disposition == (
         "attachment; filename=-KZ.csv; filename*=UTF-8''%D0%A1%D0%B5%D1%82%D1%8C-KZ.csv"
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["\t=1+2", "\tcmd|' /C calc'!A0", '\r=HYPERLINK("x")', "\rtext"]
+)
+def test_cells_starting_with_a_tab_or_carriage_return_are_defused(text):
+    assert defuse_formula(text) == "'" + text
+    assert undo_defuse(defuse_formula(text)) == text
+    cell = read_xlsx(write_xlsx([("a", "A")], [{"a": text}]))[1][0]
+    assert cell[0] == "'" and cell[2:] == text[1:]  # XML reads \r as \n
+    body = write_csv([("a", "A")], [{"a": text}]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(body, newline="")))[1] == ["'" + text]
