@@ -15,7 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from migratory.core.errors import NotFound
-from migratory.core.permissions import is_secretariat
+from migratory.core.permissions import is_secretariat, is_signed_in
 from migratory.extensions import db
 
 
@@ -60,6 +60,8 @@ class RecordKind:
     # Archive or publish again directly (default: the secretariat; others
     # propose archiving).
     may_archive: Callable[[Any, Any], bool] = _secretariat
+    # Propose a new record or a change (default: anyone signed in).
+    may_propose: Callable[[Any], bool] = is_signed_in
     # Fields every change moves (bookkeeping), not shown as differences.
     hidden: frozenset = frozenset()
     # Fields only the secretariat sets; dropped from anyone else's payload.

@@ -12,6 +12,7 @@ from migratory.inventory.permissions import (
     keeps_institution_country,
     may_create_institution,
     may_edit_institution,
+    may_propose,
     may_see_unpublished,
 )
 from migratory.inventory.services import (
@@ -78,6 +79,7 @@ def institution_kind() -> RecordKind:
         find=get_institution,
         may_edit=may_edit_institution,
         may_see=may_see_unpublished,
+        may_propose=may_propose,
         may_create=may_create_institution,
         field_label=field_label,
         value_label=value_label,

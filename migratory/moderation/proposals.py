@@ -9,7 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from migratory.accounts.permissions import require_secretariat, require_signed_in
 from migratory.core.audit import record_action
-from migratory.core.errors import Conflict, NotFound, ValidationFailed
+from migratory.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from migratory.core.models import utcnow
 from migratory.core.records import RecordKind, record_kind
 from migratory.extensions import db
@@ -92,6 +97,8 @@ def add_proposal(
 ) -> Proposal:
     """Queue a proposal for the secretariat (flush; the caller commits)."""
     require_signed_in(user)
+    if not kind.may_propose(user):
+        raise PermissionDenied(_("You may not propose changes to this record."))
     if action != "archive":
         kind.validate(payload)
     proposal = Proposal(

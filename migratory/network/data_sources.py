@@ -22,6 +22,7 @@ from migratory.network.permissions import (
     may_archive_data_source,
     may_create_data_source,
     may_edit_data_source,
+    may_propose_data_source,
     may_see_data_source,
     public_data_sources,
 )
@@ -210,6 +211,7 @@ def data_source_kind() -> RecordKind:
         may_create=may_create_data_source,
         may_archive=may_archive_data_source,
         may_see=may_see_data_source,
+        may_propose=may_propose_data_source,
         field_label=field_label,
         value_label=value_label,
         reserved=RESERVED,

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import aliased
 
-from migratory.core.errors import NotFound, PermissionDenied, ValidationFailed
+from migratory.core.errors import NotFound, ValidationFailed
 from migratory.core.history import add_revision
 from migratory.core.i18n import current_language
 from migratory.core.models import utcnow
@@ -258,6 +258,7 @@ def link_kind() -> RecordKind:
         may_create=_may_create,
         may_archive=permissions.may_archive_link,
         may_see=permissions.may_see_link,
+        may_propose=permissions.may_propose_link,
         field_label=lambda field: FIELD_LABELS.get(field, field),
         value_label=value_label,
         title_of_data=title_of_data,
@@ -274,12 +275,6 @@ def require_visible(user, link) -> ProducerUserLink:
     if not permissions.may_see_link(user, link):
         raise NotFound(_("No such link."))
     return link
-
-
-def require_may_propose(user) -> None:
-    """PermissionDenied unless `user` may propose links."""
-    if not permissions.may_propose_link(user):
-        raise PermissionDenied(_("Sign in first."))
 
 
 def link_counts_by_country() -> dict[str, int]:

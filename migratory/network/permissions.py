@@ -76,12 +76,6 @@ def keeps_data_source_country(user, data_source, data: dict) -> None:
         )
 
 
-def require_data_source_edit(user, data_source) -> None:
-    """PermissionDenied unless `user` may change `data_source` directly."""
-    if not may_edit_data_source(user, data_source):
-        raise PermissionDenied(_("You may not change this data source directly."))
-
-
 # Producer-user links
 
 
@@ -130,9 +124,3 @@ def keeps_link_end(user, producer, consumer) -> None:
         raise PermissionDenied(
             _("One end of the link must stay an institution you are focal point of.")
         )
-
-
-def require_link_edit(user, link) -> None:
-    """PermissionDenied unless `user` may change `link` directly."""
-    if not may_edit_link(user, link):
-        raise PermissionDenied(_("You may not change this link directly."))

@@ -11,12 +11,13 @@ import pytest
 
 from migratory.accounts import permissions as accounts_permissions
 from migratory.accounts.anonymous import AnonymousVisitor
+from migratory.core import permissions as core_permissions
 from migratory.core.errors import PermissionDenied
 from migratory.inventory import permissions as inventory_permissions
 from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parents[2]
-PERMISSION_MODULES = [accounts_permissions, inventory_permissions]
+PERMISSION_MODULES = [core_permissions, accounts_permissions, inventory_permissions]
 
 
 def permission_functions(prefixes: tuple[str, ...]) -> list:
