@@ -6,6 +6,7 @@ field is called the same everywhere and no internal key or code is shown.
 
 from flask_babel import lazy_gettext as _l
 
+from migratory.core.labels import vocabulary_label
 from migratory.extensions import db
 from migratory.inventory.models import Country
 from migratory.inventory.vocab import CATEGORIES, ROLES, STATUSES, TOPICS
@@ -50,9 +51,7 @@ def value_label(field: str, value) -> str:
     if value in (None, "", []):
         return ""
     if field in VOCABULARIES:
-        names = VOCABULARIES[field]
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(str(names.get(item, item)) for item in items)
+        return vocabulary_label(VOCABULARIES[field], value)
     if field == "country":
         country = db.session.get(Country, value)
         return country.name if country else str(value)

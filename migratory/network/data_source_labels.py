@@ -4,6 +4,7 @@ history and the proposals share these, so no internal key or code is shown."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from migratory.core.labels import vocabulary_label
 from migratory.extensions import db
 from migratory.inventory.models import Country, Institution
 from migratory.network.request_memo import per_request
@@ -63,9 +64,7 @@ def value_label(field: str, value) -> str:
     if value in (None, "", []):
         return ""
     if field in VOCABULARIES:
-        names = VOCABULARIES[field]
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(str(names.get(item, item)) for item in items)
+        return vocabulary_label(VOCABULARIES[field], value)
     if field == "country":
         return per_request("country", value, lambda: _country_name(value))
     if field == "institution":

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from migratory.core.errors import NotFound, ValidationFailed
 from migratory.core.history import add_revision
 from migratory.core.i18n import current_language
+from migratory.core.labels import vocabulary_label
 from migratory.core.models import utcnow
 from migratory.core.records import RecordKind
 from migratory.extensions import db
@@ -207,9 +208,9 @@ def value_label(field: str, value) -> str:
     if field == "data_source":
         return per_request("data_source", value, lambda: _data_source_name(value))
     if field == "flow":
-        return str(FLOWS.get(value, value))
+        return vocabulary_label(FLOWS, value)
     if field == "status":
-        return str(RECORD_STATUSES.get(value, value))
+        return vocabulary_label(RECORD_STATUSES, value)
     return str(value)
 
 
