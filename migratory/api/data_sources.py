@@ -1,9 +1,10 @@
 """Read-only JSON API of data sources: the list page's use case and schemas."""
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from migratory.api.paging import list_page
 from migratory.api.views import BUSY, NUL_REFUSED, error_doc
 from migratory.extensions import csrf
 from migratory.network.data_source_queries import find_data_sources
@@ -54,19 +55,7 @@ def list_data_sources(filters):
     with `q`), like the list page."""
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
     found = find_data_sources(filters, page=filters["page"], per_page=per_page)
-    next_url = None
-    if found.has_next:
-        args = {k: v for k, v in filters.items() if v is not None and k != "page"}
-        next_url = url_for(
-            ".list_data_sources", page=found.page + 1, _external=True, **args
-        )
-    return {
-        "total": found.total,
-        "page": found.page,
-        "per_page": per_page,
-        "next": next_url,
-        "results": found.rows,
-    }
+    return list_page(filters, found, per_page, found.rows)
 
 
 @blp.get("/data-sources/<slug>")

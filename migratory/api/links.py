@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from migratory.api.paging import list_page
 from migratory.api.views import BUSY, NUL_REFUSED, error_doc
 from migratory.core.errors import NotFound
 from migratory.extensions import csrf
@@ -92,19 +93,7 @@ def list_links_api(filters):
     page: `flow`, `country` or `region` of either end, `producer`, `user`."""
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
     found = list_links(filters, page=filters["page"], per_page=per_page)
-    next_url = None
-    if found.has_next:
-        args = {k: v for k, v in filters.items() if v is not None and k != "page"}
-        next_url = url_for(
-            ".list_links_api", page=found.page + 1, _external=True, **args
-        )
-    return {
-        "total": found.total,
-        "page": found.page,
-        "per_page": per_page,
-        "next": next_url,
-        "results": found.items,
-    }
+    return list_page(filters, found, per_page, found.items)
 
 
 @blp.get("/links/<int:ident>")

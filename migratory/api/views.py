@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from marshmallow.validate import Range
 
+from migratory.api.paging import list_page
 from migratory.extensions import csrf
 from migratory.inventory.caching import public_page
 from migratory.inventory.filtering import FacetFilterSchema
@@ -95,18 +96,8 @@ def list_institutions(filters):
     per_page = filters.get("per_page") or current_app.config["PER_PAGE"]
     wanted = InstitutionFilters.from_mapping(filters)
     found = find_institutions(wanted, page=filters["page"], per_page=per_page)
-    next_url = None
-    if found.has_next:
-        args = {k: v for k, v in filters.items() if v is not None and k != "page"}
-        next_url = url_for(
-            ".list_institutions", page=found.page + 1, _external=True, **args
-        )
     return {
-        "total": found.total,
-        "page": found.page,
-        "per_page": per_page,
-        "next": next_url,
-        "results": found.institutions,
+        **list_page(filters, found, per_page, found.institutions),
         "distances_km": [round(km, 1) for km in found.distances_km]
         if found.place
         else None,
