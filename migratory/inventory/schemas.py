@@ -207,7 +207,31 @@ class PublicInstitutionSchema(InstitutionSchema):
         return ContactSchema(exclude=("is_public",), many=True).dump(public)
 
 
-class InstitutionFilterSchema(Schema):
+class PlaceFilters:
+    """`country` and `region` filters of any list: a known country (stored
+    upper-case), a known region's slug. Mixed into filter schemas."""
+
+    @validates("country")
+    def validate_country(self, value, **kwargs):
+        """Country filter must name a known country."""
+        if db.session.get(Country, value.upper()) is None:
+            raise ValidationError(_("Unknown country code '%(code)s'.", code=value))
+
+    @validates("region")
+    def validate_region(self, value, **kwargs):
+        """Region filter must name a known region."""
+        if db.session.scalar(select(Region.id).where(Region.slug == value)) is None:
+            raise ValidationError(_("Unknown region '%(slug)s'.", slug=value))
+
+    @post_load
+    def upper_country(self, data, **kwargs):
+        """Country codes are stored upper-case."""
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        return data
+
+
+class InstitutionFilterSchema(PlaceFilters, Schema):
     """Query-string filters of the list page, the export and the API."""
 
     class Meta:
@@ -231,22 +255,3 @@ class InstitutionFilterSchema(Schema):
     def drop_blanks(self, data, **kwargs):
         """Empty form fields mean "no filter"."""
         return {k: v for k, v in data.items() if isinstance(v, str) and v.strip()}
-
-    @validates("country")
-    def validate_country(self, value, **kwargs):
-        """Country filter must name a known country."""
-        if db.session.get(Country, value.upper()) is None:
-            raise ValidationError(_("Unknown country code '%(code)s'.", code=value))
-
-    @validates("region")
-    def validate_region(self, value, **kwargs):
-        """Region filter must name a known region."""
-        if db.session.scalar(select(Region.id).where(Region.slug == value)) is None:
-            raise ValidationError(_("Unknown region '%(slug)s'.", slug=value))
-
-    @post_load
-    def upper_country(self, data, **kwargs):
-        """Country codes are stored upper-case."""
-        if data.get("country"):
-            data["country"] = data["country"].upper()
-        return data

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased, selectinload
 from migratory.extensions import db
 from migratory.inventory.models import Institution, Region, country_regions
 from migratory.inventory.queries import country_options
+from migratory.inventory.schemas import PlaceFilters
 from migratory.network.link_schemas import find_institution
 from migratory.network.models import ProducerUserLink
 from migratory.network.schemas import one_of
@@ -27,7 +28,7 @@ from migratory.network.vocab import FLOWS
 FILTERS = ("flow", "country", "region", "producer", "user")
 
 
-class LinkFilterSchema(Schema):
+class LinkFilterSchema(PlaceFilters, Schema):
     """The filters of /network/links, its exports and /api/v1/links."""
 
     class Meta:
@@ -56,12 +57,6 @@ class LinkFilterSchema(Schema):
         """A country of the inventory."""
         if value.upper() not in {c.code for c in country_options()}:
             raise ValidationError(_("Unknown country code: %(codes)s.", codes=value))
-
-    @validates("region")
-    def validate_region(self, value, **kwargs):
-        """A region's slug."""
-        if db.session.scalar(select(Region.id).where(Region.slug == value)) is None:
-            raise ValidationError(_("Unknown region '%(slug)s'.", slug=value))
 
     @validates("producer")
     def validate_producer(self, value, **kwargs):

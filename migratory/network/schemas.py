@@ -21,8 +21,8 @@ from marshmallow.validate import Length, Range
 from sqlalchemy import select
 
 from migratory.extensions import db
-from migratory.inventory.models import Country, Institution, Region
-from migratory.inventory.schemas import NameSchema, _clean
+from migratory.inventory.models import Country, Institution
+from migratory.inventory.schemas import NameSchema, PlaceFilters, _clean
 from migratory.inventory.web_address import WebAddress
 from migratory.network.vocab import (
     ACCESS,
@@ -181,7 +181,7 @@ class DataSourceSchema(Schema):
         return data
 
 
-class DataSourceFilterSchema(Schema):
+class DataSourceFilterSchema(PlaceFilters, Schema):
     """Filters of the list page, its exports and the API."""
 
     class Meta:
@@ -202,25 +202,6 @@ class DataSourceFilterSchema(Schema):
             for k, v in data.items()
             if isinstance(v, str) and v.strip() and k in self.fields
         }
-
-    @validates("country")
-    def validate_country(self, value, **kwargs):
-        """A known country."""
-        if db.session.get(Country, value.upper()) is None:
-            raise ValidationError(_("Unknown country code '%(code)s'.", code=value))
-
-    @validates("region")
-    def validate_region(self, value, **kwargs):
-        """A known region."""
-        if db.session.scalar(select(Region.id).where(Region.slug == value)) is None:
-            raise ValidationError(_("Unknown region '%(slug)s'.", slug=value))
-
-    @post_load
-    def upper_country(self, data, **kwargs):
-        """Country codes are stored upper-case."""
-        if data.get("country"):
-            data["country"] = data["country"].upper()
-        return data
 
 
 class InstitutionRefSchema(Schema):
